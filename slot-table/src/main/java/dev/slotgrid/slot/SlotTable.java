@@ -1,0 +1,287 @@
+package dev.slotgrid.slot;
+
+import dev.slotgrid.spi.Partitioner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who owns which slot: an epoch, the owner of each of the {@value #SLOTS} slots, and the node
+ * registry.
+ *
+ * <p>Immutable and therefore thread-safe: a node publishes a new table by one atomic reference swap
+ * and the hot path reads its reference once per operation. Every change yields a new table whose
+ * epoch is higher than its parent's; two tables of one cluster with the same epoch are equal.
+ *
+ * <p>Invariants: every slot has an owner, and every owner is in the registry. Cost: a change copies
+ * the 32 KiB owner array; {@link #ownerOf} is an array read.
+ */
+public final class SlotTable {
+
+    /** The number of slots. */
+    public static final int SLOTS = Partitioner.SLOT_COUNT;
+
+    private final long epoch;
+    private final short[] owners;
+    private final NodeInfo[] nodes; // sorted by id
+
+    private SlotTable(long epoch, short[] owners, NodeInfo[] nodes) {
+        this.epoch = epoch;
+        this.owners = owners;
+        this.nodes = nodes;
+    }
+
+    /**
+     * A table at epoch 1 over the given nodes, laid out by {@link PlacementPlanner#initialLayout}:
+     * balanced contiguous ranges in the order the nodes are given.
+     *
+     * @param nodes the nodes, at least one, distinct ids and names
+     * @return the new table
+     * @throws IllegalArgumentException if {@code nodes} is empty or holds duplicate ids or names
+     */
+    public static SlotTable initial(List<NodeInfo> nodes) {
+        NodeInfo[] registry = registry(nodes);
+        return new SlotTable(1, PlacementPlanner.initialLayout(nodes), registry);
+    }
+
+    /** A table with the given layout and registry, validated; for the planner and tests. */
+    static SlotTable create(long epoch, short[] owners, List<NodeInfo> nodes) {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("epoch must be at least 1, was " + epoch);
+        }
+        SlotTable table = new SlotTable(epoch, new short[SLOTS], registry(nodes));
+        return new SlotTable(epoch, table.withLayout(owners).owners, table.nodes);
+    }
+
+    /**
+     * The table's epoch: higher in every table derived from this one.
+     *
+     * @return the epoch, at least 1
+     */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
+     * The id of the node that owns a slot.
+     *
+     * @param slot a slot in {@code [0, SLOTS)}
+     * @return the owner's node id
+     * @throws ArrayIndexOutOfBoundsException if {@code slot} is out of range
+     */
+    public int ownerOf(int slot) {
+        return owners[slot];
+    }
+
+    /**
+     * The registered nodes, sorted by id.
+     *
+     * @return an immutable list
+     */
+    public List<NodeInfo> nodes() {
+        return List.of(nodes);
+    }
+
+    /**
+     * The registered node with the given id.
+     *
+     * @param id a node id
+     * @return the node, or {@code null} if no node has that id
+     */
+    public NodeInfo node(int id) {
+        int i = indexOf(id);
+        return i < 0 ? null : nodes[i];
+    }
+
+    /**
+     * The number of slots a node owns. Cost: a scan of the owner array.
+     *
+     * @param id a node id
+     * @return the number of slots, 0 for an unknown id
+     */
+    public int slotCount(int id) {
+        int count = 0;
+        for (short owner : owners) {
+            if (owner == id) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The slots a node owns, ascending. Cost: a scan of the owner array.
+     *
+     * @param id a node id
+     * @return a new array; empty for an unknown id
+     */
+    public int[] slotsOf(int id) {
+        int[] slots = new int[slotCount(id)];
+        int n = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (owners[slot] == id) {
+                slots[n++] = slot;
+            }
+        }
+        return slots;
+    }
+
+    /**
+     * The slots a node owns as contiguous ranges, ascending, as {@code CLUSTER SLOTS} shows them.
+     *
+     * @param id a node id
+     * @return an immutable list, empty for an unknown id
+     */
+    public List<SlotRange> rangesOf(int id) {
+        List<SlotRange> ranges = new ArrayList<>();
+        int start = -1;
+        for (int slot = 0; slot <= SLOTS; slot++) {
+            boolean owned = slot < SLOTS && owners[slot] == id;
+            if (owned && start < 0) {
+                start = slot;
+            } else if (!owned && start >= 0) {
+                ranges.add(new SlotRange(start, slot - 1));
+                start = -1;
+            }
+        }
+        return List.copyOf(ranges);
+    }
+
+    /**
+     * A copy of the owner array.
+     *
+     * @return a new array of {@value #SLOTS} node ids
+     */
+    public short[] owners() {
+        return owners.clone();
+    }
+
+    /**
+     * This table with one more node in the registry, owning no slot yet, at epoch + 1.
+     *
+     * @param node the node to register
+     * @return the new table
+     * @throws IllegalArgumentException if a node with that id or name is already registered
+     */
+    public SlotTable withNode(NodeInfo node) {
+        Objects.requireNonNull(node, "node must not be null");
+        List<NodeInfo> all = new ArrayList<>(List.of(nodes));
+        all.add(node);
+        return new SlotTable(epoch + 1, owners, registry(all));
+    }
+
+    /**
+     * This table without a node that owns no slot, at epoch + 1.
+     *
+     * @param id the node's id
+     * @return the new table
+     * @throws IllegalArgumentException if no node has that id, or it still owns slots
+     */
+    public SlotTable withoutNode(int id) {
+        int i = indexOf(id);
+        if (i < 0) {
+            throw new IllegalArgumentException("no node with id " + id + " in the table");
+        }
+        int owned = slotCount(id);
+        if (owned > 0) {
+            throw new IllegalArgumentException("node '" + nodes[i].name() + "' still owns " + owned
+                    + " slots; move them first");
+        }
+        List<NodeInfo> rest = new ArrayList<>(List.of(nodes));
+        rest.remove(i);
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("cannot remove the last node");
+        }
+        return new SlotTable(epoch + 1, owners, registry(rest));
+    }
+
+    /**
+     * This table with one slot handed to another registered node, at epoch + 1.
+     *
+     * @param slot the slot
+     * @param id the new owner's id
+     * @return the new table
+     * @throws IllegalArgumentException if the slot is out of range or the node is not registered
+     */
+    public SlotTable withOwner(int slot, int id) {
+        checkSlot(slot);
+        requireNode(id);
+        short[] next = owners.clone();
+        next[slot] = (short) id;
+        return new SlotTable(epoch + 1, next, nodes);
+    }
+
+    /**
+     * This table with every slot's owner replaced, at epoch + 1.
+     *
+     * @param layout the owner of each slot, {@value #SLOTS} registered node ids; copied
+     * @return the new table
+     * @throws IllegalArgumentException if the layout has the wrong length or names an unknown node
+     */
+    public SlotTable withLayout(short[] layout) {
+        if (layout.length != SLOTS) {
+            throw new IllegalArgumentException("a layout has " + SLOTS + " owners, not " + layout.length);
+        }
+        for (short owner : layout) {
+            requireNode(owner);
+        }
+        return new SlotTable(epoch + 1, layout.clone(), nodes);
+    }
+
+    static void checkSlot(int slot) {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new IllegalArgumentException("slot must be in [0, " + SLOTS + "), was " + slot);
+        }
+    }
+
+    private void requireNode(int id) {
+        if (indexOf(id) < 0) {
+            throw new IllegalArgumentException("no node with id " + id + " in the table");
+        }
+    }
+
+    private int indexOf(int id) {
+        int lo = 0;
+        int hi = nodes.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int midId = nodes[mid].id();
+            if (midId < id) {
+                lo = mid + 1;
+            } else if (midId > id) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    private static NodeInfo[] registry(List<NodeInfo> nodes) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("a slot table needs at least one node");
+        }
+        NodeInfo[] sorted = nodes.toArray(new NodeInfo[0]);
+        Arrays.sort(sorted, (a, b) -> Integer.compare(a.id(), b.id()));
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i].id() == sorted[i - 1].id()) {
+                throw new IllegalArgumentException("two nodes have id " + sorted[i].id());
+            }
+        }
+        long distinctNames = Arrays.stream(sorted).map(NodeInfo::name).distinct().count();
+        if (distinctNames != sorted.length) {
+            throw new IllegalArgumentException("node names must be distinct: " + nodes);
+        }
+        return sorted;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("SlotTable{epoch=").append(epoch);
+        for (NodeInfo node : nodes) {
+            sb.append(", ").append(node.name()).append('#').append(node.id()).append('=').append(rangesOf(node.id()));
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.slotgrid.slot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SlotTableTest {
+
+    private static final List<NodeInfo> THREE = List.of(
+            new NodeInfo(0, "a", 1), new NodeInfo(1, "b", 1), new NodeInfo(2, "c", 1));
+
+    @Test
+    void initial_threeNodes_useRedisRanges() {
+        SlotTable table = SlotTable.initial(THREE);
+        assertThat(table.epoch()).isEqualTo(1);
+        assertThat(table.rangesOf(0)).containsExactly(new SlotRange(0, 5460));
+        assertThat(table.rangesOf(1)).containsExactly(new SlotRange(5461, 10922));
+        assertThat(table.rangesOf(2)).containsExactly(new SlotRange(10923, 16383));
+        assertThat(table.ownerOf(0)).isZero();
+        assertThat(table.ownerOf(16383)).isEqualTo(2);
+    }
+
+    @Test
+    void everyChange_yieldsANewTableWithAHigherEpoch_andLeavesTheOldOneAlone() {
+        SlotTable t1 = SlotTable.initial(THREE);
+        SlotTable t2 = t1.withOwner(0, 2);
+        SlotTable t3 = t2.withNode(new NodeInfo(3, "d", 2));
+        assertThat(t2.epoch()).isEqualTo(2);
+        assertThat(t3.epoch()).isEqualTo(3);
+        assertThat(t1.ownerOf(0)).isZero();
+        assertThat(t2.ownerOf(0)).isEqualTo(2);
+        assertThat(t1.nodes()).hasSize(3);
+        assertThat(t3.nodes()).extracting(NodeInfo::name).containsExactly("a", "b", "c", "d");
+        assertThat(t3.slotCount(3)).isZero();
+        short[] copy = t3.owners();
+        copy[5] = 3;
+        assertThat(t3.ownerOf(5)).isZero();
+    }
+
+    @Test
+    void badChanges_areRefusedWithAClearMessage() {
+        SlotTable table = SlotTable.initial(THREE);
+        assertThatThrownBy(() -> table.withoutNode(1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'b' still owns 5462 slots");
+        assertThatThrownBy(() -> table.withOwner(16384, 1)).hasMessageContaining("slot must be in [0, 16384)");
+        assertThatThrownBy(() -> table.withOwner(3, 9)).hasMessageContaining("no node with id 9");
+        assertThatThrownBy(() -> table.withNode(new NodeInfo(1, "x", 1))).hasMessageContaining("two nodes have id 1");
+        assertThatThrownBy(() -> table.withNode(new NodeInfo(7, "a", 1))).hasMessageContaining("distinct");
+        assertThatThrownBy(() -> new NodeInfo(0, "w", 0)).hasMessageContaining("weight of node 'w'");
+        assertThatThrownBy(() -> SlotTable.initial(List.of())).hasMessageContaining("at least one node");
+    }
+
+    @Test
+    void withoutNode_removesAnEmptyNode() {
+        SlotTable table = SlotTable.initial(THREE).withNode(new NodeInfo(3, "d", 1));
+        SlotTable smaller = table.withoutNode(3);
+        assertThat(smaller.nodes()).hasSize(3);
+        assertThat(smaller.epoch()).isEqualTo(table.epoch() + 1);
+        assertThat(smaller.node(3)).isNull();
+    }
+}
