@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * equivalent of {@code redis-cli CLUSTER KEYSLOT}.
  *
  * <pre>{@code
- * java -cp ... dev.slotgrid.slot.KeySlot '{user1000}.following' foo   # prints 5474 and 12182
+ * java -cp ... dev.slotgrid.slot.KeySlot '{user1000}.following' foo   # prints 3443 and 12182
  * printf 'a\nb\n' | java -cp ... dev.slotgrid.slot.KeySlot            # one slot per input line
  * }</pre>
  *

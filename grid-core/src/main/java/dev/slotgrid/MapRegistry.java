@@ -1,0 +1,46 @@
+package dev.slotgrid;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Named maps of a grid, each given a dense id on first use. Thread-safe; ids are never reused.
+ */
+final class MapRegistry {
+
+    static final int MAX_NAME_LENGTH = 255;
+
+    private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
+    private volatile String[] names = new String[0];
+
+    int idOf(String name) {
+        Objects.requireNonNull(name, "map name must not be null");
+        Integer id = ids.get(name);
+        return id != null ? id : register(name);
+    }
+
+    private synchronized int register(String name) {
+        Integer id = ids.get(name);
+        if (id != null) {
+            return id;
+        }
+        if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("map name must be 1 to " + MAX_NAME_LENGTH
+                    + " characters and not blank, was '" + name + "'");
+        }
+        String[] next = Arrays.copyOf(names, names.length + 1);
+        next[names.length] = name;
+        names = next;
+        ids.put(name, names.length - 1);
+        return names.length - 1;
+    }
+
+    String nameOf(int id) {
+        return names[id];
+    }
+
+    int count() {
+        return names.length;
+    }
+}

@@ -1,0 +1,310 @@
+package dev.slotgrid;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.IntFunction;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+/**
+ * One slot on one node: the slot's store of every named map and its place in the migration
+ * protocol (see ARCHITECTURE.md, "Live slot migration").
+ *
+ * <p>Concurrency:
+ * <ul>
+ *   <li>{@code word} packs the state (high 32 bits) and the number of writers inside (low 32 bits).
+ *       A writer is admitted by a CAS that increments the count, only in {@code OWNED} or
+ *       {@code MIGRATING}. It leaves by a CAS that decrements the count; if the state it leaves in is
+ *       {@code MIGRATING} or {@code SEALED} it first appends its key to the change log. State changes
+ *       are CASes on the same word, so in the word's modification order each exit falls before or
+ *       after each state change: a write that left before {@code OWNED -> MIGRATING} happens-before
+ *       the migration's copy (the CAS chain on {@code word} orders it), and a write that leaves
+ *       after it is in the change log.
+ *   <li>{@code SEALED} admits no writer. Once the count is 0 under {@code SEALED}, the change log
+ *       holds every key written since {@code MIGRATING} began and no further write can happen here.
+ *   <li>Readers read {@code word} once and never write it: they never wait. A reader that saw a
+ *       readable state keeps reading this object's maps even if the slot is handed over meanwhile;
+ *       it linearizes at its state read, before the handover. Dropped data is therefore never
+ *       cleared in place: the node swaps in a new {@code FORWARDED} marker and lets the GC reclaim
+ *       this store once its last reader is gone.
+ *   <li>{@code maps} is a copy-on-write array published by CAS: never mutated once visible.
+ * </ul>
+ *
+ * <p>Invariants: the writer count is 0 in {@code IMPORTING} and {@code FORWARDED} (the migration
+ * writes an importing slot's maps directly, outside admission); {@code ownerEpoch} is written before
+ * the state CAS that makes the store {@code OWNED}, {@code forwardTo} before the one that makes it
+ * {@code FORWARDED}.
+ */
+final class SlotStore {
+
+    static final int OWNED = 0;
+    static final int MIGRATING = 1;
+    static final int SEALED = 2;
+    static final int IMPORTING = 3;
+    static final int FORWARDED = 4;
+
+    /** {@link #tryEnter} outcomes other than {@link #ADMITTED} are {@link Route} ordinals. */
+    static final int ADMITTED = -1;
+
+    private static final long WRITERS_MASK = 0xFFFF_FFFFL;
+    private static final VarHandle WORD;
+    private static final VarHandle MAPS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WORD = lookup.findVarHandle(SlotStore.class, "word", long.class);
+            MAPS = lookup.findVarHandle(SlotStore.class, "maps", ConcurrentMap[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final int slot;
+    private final IntFunction<ConcurrentMap<Object, Object>> opener;
+
+    private volatile long word;
+    private volatile ConcurrentMap<Object, Object>[] maps;
+    /** The epoch at which this node took the slot; writes routed with an older epoch are fenced. */
+    private volatile long ownerEpoch;
+    /** Where the slot went, and at which epoch; meaningful once the state is FORWARDED. */
+    private volatile int forwardTo = -1;
+    private volatile long forwardEpoch;
+    /** The node the slot comes from; meaningful while IMPORTING. */
+    private final int importingFrom;
+    /** Keys written while MIGRATING or SEALED; set before the state becomes MIGRATING. */
+    private volatile MpscUnboundedXaddArrayQueue<Change> changeLog;
+
+    /** A key written during a migration, to be shipped again with its current value. */
+    record Change(int mapId, Object key) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private SlotStore(int slot, int state, long ownerEpoch, int importingFrom,
+            IntFunction<ConcurrentMap<Object, Object>> opener) {
+        this.slot = slot;
+        this.opener = opener;
+        this.importingFrom = importingFrom;
+        this.ownerEpoch = ownerEpoch;
+        this.maps = new ConcurrentMap[0];
+        this.word = (long) state << 32;
+    }
+
+    static SlotStore owned(int slot, long ownerEpoch, IntFunction<ConcurrentMap<Object, Object>> opener) {
+        return new SlotStore(slot, OWNED, ownerEpoch, -1, opener);
+    }
+
+    static SlotStore importing(int slot, int from, IntFunction<ConcurrentMap<Object, Object>> opener) {
+        return new SlotStore(slot, IMPORTING, Long.MAX_VALUE, from, opener);
+    }
+
+    static SlotStore forwarded(int slot, int to, long epoch) {
+        SlotStore marker = new SlotStore(slot, FORWARDED, Long.MAX_VALUE, -1, null);
+        marker.forwardTo = to;
+        marker.forwardEpoch = epoch;
+        return marker;
+    }
+
+    static int stateOf(long word) {
+        return (int) (word >>> 32);
+    }
+
+    int state() {
+        return stateOf(word);
+    }
+
+    int writersInside() {
+        return (int) (word & WRITERS_MASK);
+    }
+
+    /** Readable here: the source stays authoritative until the handover, sealed or not. */
+    static boolean readable(int state) {
+        return state <= SEALED;
+    }
+
+    int forwardTo() {
+        return forwardTo;
+    }
+
+    long forwardEpoch() {
+        return forwardEpoch;
+    }
+
+    int importingFrom() {
+        return importingFrom;
+    }
+
+    long ownerEpoch() {
+        return ownerEpoch;
+    }
+
+    // ---------------------------------------------------------------- maps
+
+    /** The store of a map in this slot, or {@code null} if the map never had a write here. */
+    ConcurrentMap<Object, Object> readMap(int mapId) {
+        ConcurrentMap<Object, Object>[] current = maps;
+        return mapId < current.length ? current[mapId] : null;
+    }
+
+    /** The store of a map in this slot, opened on first use. Lock-free. */
+    ConcurrentMap<Object, Object> writeMap(int mapId) {
+        for (ConcurrentMap<Object, Object> opened = null;;) {
+            ConcurrentMap<Object, Object>[] current = maps;
+            if (mapId < current.length && current[mapId] != null) {
+                return current[mapId];
+            }
+            if (opened == null) {
+                opened = opener.apply(mapId);
+            }
+            ConcurrentMap<Object, Object>[] next = Arrays.copyOf(current, Math.max(current.length, mapId + 1));
+            next[mapId] = opened;
+            if (MAPS.compareAndSet(this, current, next)) {
+                return opened;
+            }
+        }
+    }
+
+    /** Every map store of this slot, indexed by map id; entries may be {@code null}. Do not modify. */
+    ConcurrentMap<Object, Object>[] maps() {
+        return maps;
+    }
+
+    /** Entries in every map of this slot. Weakly consistent. */
+    long entryCount() {
+        long count = 0;
+        for (ConcurrentMap<Object, Object> map : maps) {
+            if (map != null) {
+                count += map.size();
+            }
+        }
+        return count;
+    }
+
+    long entryCount(int mapId) {
+        ConcurrentMap<Object, Object> map = readMap(mapId);
+        return map == null ? 0 : map.size();
+    }
+
+    // ---------------------------------------------------------------- writer admission
+
+    /**
+     * Admits a writer, or says where to go instead: {@link #ADMITTED}, or the ordinal of
+     * {@link Route#FENCED}, {@link Route#TRYAGAIN} or {@link Route#MOVED}. Lock-free: retries only
+     * when another writer or a state change won the CAS.
+     */
+    int tryEnter(long routedEpoch) {
+        for (;;) {
+            long w = word;
+            int state = stateOf(w);
+            if (state > MIGRATING) {
+                return state == SEALED ? Route.TRYAGAIN.ordinal() : Route.MOVED.ordinal();
+            }
+            if (routedEpoch < ownerEpoch) {
+                return Route.FENCED.ordinal();
+            }
+            if (WORD.compareAndSet(this, w, w + 1)) {
+                return ADMITTED;
+            }
+        }
+    }
+
+    /** Leaves after {@link #tryEnter} admitted; logs the key if a migration can need it. */
+    void exit(int mapId, Object key) {
+        boolean logged = false;
+        for (;;) {
+            long w = word;
+            int state = stateOf(w);
+            if (!logged && (state == MIGRATING || state == SEALED)) {
+                MpscUnboundedXaddArrayQueue<Change> log = changeLog; // null if cancelled, or sealed without a copy
+                if (log != null) {
+                    log.offer(new Change(mapId, key)); // before the exit CAS: the sealer drains after it
+                }
+                logged = true;
+            }
+            if (WORD.compareAndSet(this, w, w - 1)) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- migration transitions
+
+    /** OWNED -> MIGRATING. From now on every write also lands in the returned change log. */
+    MpscUnboundedXaddArrayQueue<Change> beginMigration() {
+        MpscUnboundedXaddArrayQueue<Change> log = new MpscUnboundedXaddArrayQueue<>(1024);
+        changeLog = log;
+        if (!transition(OWNED, MIGRATING)) {
+            changeLog = null;
+            throw new IllegalStateException("slot " + slot + " is not OWNED here but " + stateName(state()));
+        }
+        return log;
+    }
+
+    /** MIGRATING -> SEALED; or OWNED -> SEALED for a slot that moves without a copy. */
+    boolean seal() {
+        return transition(MIGRATING, SEALED) || transition(OWNED, SEALED);
+    }
+
+    /** MIGRATING or SEALED -> OWNED: a cancelled migration; the change log is dropped. */
+    void cancelMigration() {
+        if (transition(SEALED, OWNED) || transition(MIGRATING, OWNED)) {
+            changeLog = null;
+            return;
+        }
+        throw new IllegalStateException("slot " + slot + " is not migrating but " + stateName(state()));
+    }
+
+    /** SEALED (with no writer inside) -> FORWARDED to {@code to} at {@code epoch}. */
+    void forward(int to, long epoch) {
+        forwardTo = to;
+        forwardEpoch = epoch;
+        if (!WORD.compareAndSet(this, (long) SEALED << 32, (long) FORWARDED << 32)) {
+            throw new IllegalStateException("slot " + slot + " must be SEALED with no writer inside to be handed"
+                    + " over; word " + Long.toHexString(word));
+        }
+    }
+
+    /** IMPORTING -> OWNED at {@code epoch}: this node now serves the slot. */
+    void activate(long epoch) {
+        ownerEpoch = epoch;
+        if (!transition(IMPORTING, OWNED)) {
+            throw new IllegalStateException("slot " + slot + " is not IMPORTING but " + stateName(state()));
+        }
+    }
+
+    /** Moves between two states, keeping the writer count. */
+    private boolean transition(int from, int to) {
+        for (;;) {
+            long w = word;
+            if (stateOf(w) != from) {
+                return false;
+            }
+            if (WORD.compareAndSet(this, w, ((long) to << 32) | (w & WRITERS_MASK))) {
+                return true;
+            }
+        }
+    }
+
+    static String stateName(int state) {
+        switch (state) {
+            case OWNED:
+                return "OWNED";
+            case MIGRATING:
+                return "MIGRATING";
+            case SEALED:
+                return "SEALED";
+            case IMPORTING:
+                return "IMPORTING";
+            case FORWARDED:
+                return "FORWARDED";
+            default:
+                return "UNKNOWN(" + state + ")";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SlotStore{slot=" + slot + ", " + stateName(state()) + ", writers=" + writersInside() + "}";
+    }
+}
