@@ -1,0 +1,41 @@
+package dev.slotgrid.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The programs a new user runs first must keep working: run them and read what they print. */
+class ExamplesRunTest {
+
+    @Test
+    void demo_showsTheDistributionThroughputAndSkew() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        new Demo(new PrintStream(buffer, true, StandardCharsets.UTF_8), false, Duration.ofSeconds(2)).run();
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("node-0  owns slots [0-5460]", "node-1  owns slots [5461-10922]",
+                "node-2  owns slots [10923-16383]");
+        assertThat(output).containsPattern("node-0 +#+\\.* +[\\d,]+ entries +3\\d\\.\\d%");
+        assertThat(output).containsPattern("ops/s +skew \\d\\.\\d\\d (HEALTHY|WARNING|CRITICAL)");
+        assertThat(output).containsPattern("load skew \\d\\.\\d{3} \\(max over mean\\): HEALTHY");
+    }
+
+    @Test
+    void quickstart_readsBackEveryKey() {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+            Quickstart.main(new String[0]);
+        } finally {
+            System.setOut(saved);
+        }
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("wrote 100000 keys, read back 100000");
+        assertThat(output).containsPattern("node-0 +slots \\[0-5460\\] +33,\\d{3} entries");
+        assertThat(output).containsPattern("skew 1\\.0\\d\\d \\(HEALTHY\\)");
+    }
+}
