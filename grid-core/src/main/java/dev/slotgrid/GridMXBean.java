@@ -26,4 +26,19 @@ public interface GridMXBean {
 
     /** @return the skew's health band: HEALTHY, WARNING or CRITICAL */
     String getSkewBand();
+
+    /** @return slot migrations completed since start */
+    long getMigrationsDone();
+
+    /** @return slot migrations running or queued */
+    int getMigrationsLeft();
+
+    /** @return entries shipped by migrations since start */
+    long getMigrationEntriesMoved();
+
+    /** @return the 99th percentile cutover window, microseconds */
+    long getCutoverP99Micros();
+
+    /** @return the longest cutover window, microseconds */
+    long getCutoverMaxMicros();
 }

@@ -158,7 +158,9 @@ public final class GridNode {
                     refreshTable();
                 }
                 routing = table;
-                target = redirect.owner >= 0 && redirect.route == Route.MOVED ? redirect.owner : routing.ownerOf(slot);
+                // a MOVED newer than our (refreshed) table knows the owner better than the table does
+                target = redirect.route == Route.MOVED && redirect.epoch >= routing.epoch() ? redirect.owner
+                        : routing.ownerOf(slot);
                 epoch = Math.max(routing.epoch(), redirect.epoch);
             }
         }

@@ -14,10 +14,17 @@ public final class GridStats {
 
     private final long epoch;
     private final List<NodeStats> nodes;
+    private final MigrationStats migrations;
 
-    GridStats(long epoch, List<NodeStats> nodes) {
+    GridStats(long epoch, List<NodeStats> nodes, MigrationStats migrations) {
         this.epoch = epoch;
         this.nodes = List.copyOf(nodes);
+        this.migrations = migrations;
+    }
+
+    /** @return migration progress and cutover windows when the snapshot was taken (cumulative) */
+    public MigrationStats migrations() {
+        return migrations;
     }
 
     /** @return the slot table epoch when the snapshot was taken */
@@ -103,7 +110,7 @@ public final class GridStats {
             }
             delta.add(before == null ? node : node.since(before));
         }
-        return new GridStats(epoch, delta);
+        return new GridStats(epoch, delta, migrations);
     }
 
     @Override

@@ -73,6 +73,31 @@ final class Jmx {
             public String getSkewBand() {
                 return grid.stats().skewBand().name();
             }
+
+            @Override
+            public long getMigrationsDone() {
+                return grid.migrationStats().slotsDone();
+            }
+
+            @Override
+            public int getMigrationsLeft() {
+                return grid.migrationStats().slotsLeft();
+            }
+
+            @Override
+            public long getMigrationEntriesMoved() {
+                return grid.migrationStats().entriesMoved();
+            }
+
+            @Override
+            public long getCutoverP99Micros() {
+                return grid.migrationStats().cutoverP99Nanos() / 1000;
+            }
+
+            @Override
+            public long getCutoverMaxMicros() {
+                return grid.migrationStats().cutoverMaxNanos() / 1000;
+            }
         });
     }
 

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
@@ -45,7 +45,6 @@ public final class SlotGrid implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SlotGrid.class.getName());
     private static final AtomicInteger GRID_COUNTER = new AtomicInteger();
-    private static final long SEAL_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final Partitioner partitioner;
@@ -57,6 +56,12 @@ public final class SlotGrid implements AutoCloseable {
     private final Object membershipLock = new Object();
     private final AtomicInteger nextNodeId;
     private final Jmx jmx;
+    private final MigrationManager migrations;
+    private final Object tableLock = new Object();
+    /** @GuardedBy("membershipLock") */
+    private final Set<Integer> leaving = new HashSet<>();
+    /** @GuardedBy("membershipLock") */
+    private CompletableFuture<?> membershipTail = CompletableFuture.completedFuture(null);
     private volatile GridNode[] peers;
     private volatile boolean closed;
 
@@ -78,6 +83,8 @@ public final class SlotGrid implements AutoCloseable {
             nodes[info.id()] = new GridNode(this, info, initial);
         }
         this.peers = nodes;
+        this.migrations = new MigrationManager(this, builder.migrationThrottle, builder.maxMigrationsInFlight,
+                builder.migrationBatchSize);
         this.jmx = builder.jmx ? new Jmx() : null;
         if (jmx != null) {
             if (Jmx.isRegistered(name)) {
@@ -94,7 +101,8 @@ public final class SlotGrid implements AutoCloseable {
 
     /**
      * A builder with the defaults: 3 nodes of weight 1, partitioner {@code "crc16"}, store provider
-     * {@code "heap"}, JMX on, 16 redirects, 30 s cutover timeout.
+     * {@code "heap"}, JMX on, 16 redirects, 30 s cutover timeout, migrations throttled to 500,000
+     * entries/s, 2 in flight, batches of 256.
      *
      * @return a new builder
      */
@@ -172,149 +180,195 @@ public final class SlotGrid implements AutoCloseable {
         for (GridNode node : activeNodes()) {
             all.add(node.stats());
         }
-        return new GridStats(table().epoch(), all);
+        return new GridStats(table().epoch(), all, migrations.stats());
     }
 
     /**
-     * Adds a node. The planner gives it its weighted share of the slots, taken from the other
-     * nodes with the fewest moves. Live migration of slots that hold data comes with the migration
-     * manager; until then a change that would move a slot holding data is refused and changes
-     * nothing.
+     * Adds a node while traffic runs. The planner gives it its weighted share of the slots, taken
+     * from the other nodes with the fewest moves, and the migration manager moves them live.
+     * Membership changes run one after another, in call order.
      *
      * @param nodeName a name no active node has
      * @param weight the placement weight, 1 to 65536
-     * @return a future of the new node, completed when the layout is final, or failed with an
-     *     {@link IllegalStateException} when the change was refused
+     * @return a future of the new node, completed when the layout is final; failed if a move failed
+     *     (the moves done stay done, nothing is lost; {@link #rebalance()} retries the rest)
      * @throws IllegalArgumentException if the name is taken or blank, or the weight out of range
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<GridNode> addNode(String nodeName, int weight) {
+        GridNode node;
         synchronized (membershipLock) {
             requireOpen();
             Objects.requireNonNull(nodeName, "node name must not be null");
-            for (GridNode node : activeNodes()) {
-                if (node.name().equals(nodeName)) {
+            for (GridNode existing : activeNodes()) {
+                if (existing.name().equals(nodeName)) {
                     throw new IllegalArgumentException("a node named '" + nodeName + "' is already in the grid");
                 }
             }
             NodeInfo info = new NodeInfo(nextNodeId.get(), nodeName, weight);
             nextNodeId.incrementAndGet();
-            SlotTable current = table();
-            List<NodeInfo> members = new ArrayList<>(current.nodes());
-            members.add(info);
-            Plan plan = PlacementPlanner.plan(current, members);
-            SlotTable registered = current.withNode(info);
-            GridNode node = new GridNode(this, info, registered);
+            SlotTable registered = updateTable(table -> table.withNode(info));
+            node = new GridNode(this, info, registered);
             addPeer(node);
-            publish(registered);
-            try {
-                handOverEmptySlots("add node '" + nodeName + "'", plan.moves(), registered.withLayout(plan.target().owners()));
-            } catch (IllegalStateException refused) {
-                publish(table().withoutNode(info.id()));
-                node.markLeft();
-                return CompletableFuture.failedFuture(refused);
-            }
             if (jmx != null) {
                 jmx.registerNode(name, node);
             }
-            LOG.log(System.Logger.Level.DEBUG, () -> "added " + node + "; " + table());
-            return CompletableFuture.completedFuture(node);
+            LOG.log(System.Logger.Level.DEBUG, () -> "registered " + node + "; moving its share of the slots");
         }
+        return afterMembershipChanges(this::moveToPlannedLayout).thenApply(ignored -> node);
     }
 
     /**
-     * Removes a node gracefully: its slots go to the others first. Refused, changing nothing, when
-     * a slot to move holds data (until the migration manager), or when it is the last node.
+     * Removes a node gracefully while traffic runs: its slots move live to the other nodes (fewest
+     * moves, fair shares), then it leaves. Its data is never dropped. Membership changes run one
+     * after another, in call order.
      *
      * @param nodeName an active node's name
-     * @return a future completed when the node has left, or failed with an
-     *     {@link IllegalStateException} when the change was refused
+     * @return a future completed when the node has left; failed, with the node still a member, if
+     *     a move failed or it is the last node
      * @throws IllegalArgumentException if no active node has that name
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<Void> removeNode(String nodeName) {
+        GridNode leaving;
         synchronized (membershipLock) {
             requireOpen();
-            GridNode leaving = node(nodeName);
-            List<GridNode> active = activeNodes();
-            if (active.size() == 1) {
+            leaving = node(nodeName);
+            if (activeNodes().size() - this.leaving.size() <= 1) {
                 return CompletableFuture.failedFuture(new IllegalStateException("cannot remove '" + nodeName
                         + "': it is the last node of the grid"));
             }
-            SlotTable current = table();
-            List<NodeInfo> members = new ArrayList<>(current.nodes());
-            members.removeIf(info -> info.id() == leaving.id());
-            Plan plan = PlacementPlanner.plan(current, members);
-            try {
-                handOverEmptySlots("remove node '" + nodeName + "'", plan.moves(), current.withLayout(plan.target().owners()));
-            } catch (IllegalStateException refused) {
-                return CompletableFuture.failedFuture(refused);
+            this.leaving.add(leaving.id());
+        }
+        return afterMembershipChanges(() -> drain(leaving, 0)).handle((ignored, failure) -> {
+            synchronized (membershipLock) {
+                if (failure != null) {
+                    this.leaving.remove(leaving.id());
+                    throw failure instanceof CompletionException ? (CompletionException) failure : new CompletionException(failure);
+                }
+                updateTable(table -> table.withoutNode(leaving.id()));
+                leaving.markLeft();
+                this.leaving.remove(leaving.id());
+                if (jmx != null) {
+                    jmx.unregisterNode(name, leaving);
+                }
+                LOG.log(System.Logger.Level.DEBUG, () -> "removed " + leaving + "; " + table());
+                return null;
             }
-            publish(table().withoutNode(leaving.id()));
-            leaving.markLeft();
-            if (jmx != null) {
-                jmx.unregisterNode(name, leaving);
+        });
+    }
+
+    /**
+     * Moves slots live until every member holds its weighted fair share (within one slot), with the
+     * fewest moves; for example after a failed membership change. Runs after the membership changes
+     * already asked for.
+     *
+     * @return a future completed when the layout is final
+     * @throws IllegalStateException if the grid is closed
+     */
+    public CompletableFuture<Void> rebalance() {
+        requireOpen();
+        return afterMembershipChanges(this::moveToPlannedLayout);
+    }
+
+    /**
+     * Moves one slot, with its entries in every map, to another node while traffic runs: readers
+     * never wait, writers take no lock, nothing acknowledged is lost. For operators and tests; the
+     * planner uses it for membership changes.
+     *
+     * @param slot the slot, 0 to 16383
+     * @param targetNodeName an active node's name; if it owns the slot already, nothing happens
+     * @return a future completed when the target owns the slot; failed with
+     *     {@link java.util.concurrent.CancellationException} if cancelled before its cutover, or
+     *     with {@link IllegalStateException} if the target is leaving the grid (in both cases the
+     *     source keeps the slot). A request for a slot that is migrating already runs after it.
+     * @throws IllegalArgumentException if the slot is out of range or no active node has the name
+     * @throws IllegalStateException if the grid is closed
+     */
+    public CompletableFuture<Void> migrate(int slot, String targetNodeName) {
+        requireOpen();
+        if (slot < 0 || slot >= SlotTable.SLOTS) {
+            throw new IllegalArgumentException("slot must be in [0, " + SlotTable.SLOTS + "), was " + slot);
+        }
+        GridNode target = node(targetNodeName);
+        synchronized (membershipLock) {
+            if (leaving.contains(target.id())) {
+                return CompletableFuture.failedFuture(new IllegalStateException("node '" + targetNodeName
+                        + "' is leaving the grid; it takes no slots"));
             }
-            LOG.log(System.Logger.Level.DEBUG, () -> "removed " + leaving + "; " + table());
-            return CompletableFuture.completedFuture(null);
+        }
+        return migrations.migrate(slot, target.id());
+    }
+
+    /**
+     * Cancels a slot's migration if it has not reached its cutover: the source stays the owner and
+     * the target keeps nothing of the slot.
+     *
+     * @param slot the slot
+     * @return {@code true} if a migration was cancelled (its future fails with
+     *     {@link java.util.concurrent.CancellationException}); {@code false} if none was running or
+     *     it is past the point of no return
+     */
+    public boolean cancelMigration(int slot) {
+        return migrations.cancel(slot);
+    }
+
+    /**
+     * Progress of migrations and their cutover windows. Cost: one pass over the migrations in flight.
+     *
+     * @return a snapshot
+     */
+    public MigrationStats migrationStats() {
+        return migrations.stats();
+    }
+
+    /** Runs {@code change} after every membership change asked for before it, whatever their outcome. */
+    private <T> CompletableFuture<T> afterMembershipChanges(java.util.function.Supplier<CompletableFuture<T>> change) {
+        synchronized (membershipLock) {
+            CompletableFuture<T> result = membershipTail.handle((ignored, failure) -> null)
+                    .thenCompose(ignored -> change.get());
+            membershipTail = result;
+            return result;
         }
     }
 
     /**
-     * Hands slots over when none of them holds data: seal every source (writers arriving meanwhile
-     * retry), wait for the writers inside, and either refuse (unseal all, nothing changed) or switch
-     * each slot to its new owner and publish {@code next}.
+     * Moves every slot off a leaving node; again if a migration requested before the node began to
+     * leave brought it a slot meanwhile (bounded).
      */
-    private void handOverEmptySlots(String change, List<Move> moves, SlotTable next) {
-        List<SlotStore> sealed = new ArrayList<>(moves.size());
-        try {
-            for (Move move : moves) {
-                SlotStore store = peer(move.from()).store(move.slot());
-                if (!store.seal()) {
-                    throw new IllegalStateException("cannot " + change + ": slot " + move.slot() + " is busy ("
-                            + SlotStore.stateName(store.state()) + ")");
-                }
-                sealed.add(store);
+    private CompletableFuture<Void> drain(GridNode node, int round) {
+        return moveToPlannedLayout().thenCompose(ignored -> {
+            int owned = table().slotCount(node.id());
+            if (owned == 0) {
+                return CompletableFuture.completedFuture(null);
             }
-            long entries = 0;
-            int slotsWithData = 0;
-            for (SlotStore store : sealed) {
-                awaitNoWriters(store);
-                long held = store.entryCount();
-                entries += held;
-                slotsWithData += held > 0 ? 1 : 0;
+            if (round >= 8) {
+                return CompletableFuture.failedFuture(new IllegalStateException("node '" + node.name() + "' still owns "
+                        + owned + " slots after " + round + " rounds of moves; migrations to it keep arriving"));
             }
-            if (entries > 0) {
-                throw new IllegalStateException("cannot " + change + ": it moves " + moves.size() + " slots, " + slotsWithData
-                        + " of which hold " + entries + " entries, and live migration of data is not available;"
-                        + " change membership before loading data");
-            }
-        } catch (IllegalStateException refused) {
-            for (SlotStore store : sealed) {
-                store.cancelMigration();
-            }
-            throw refused;
-        }
-        for (Move move : moves) {
-            GridNode to = peer(move.to());
-            to.setStore(move.slot(), to.newOwnedStore(move.slot(), next.epoch()));
-            peer(move.from()).store(move.slot()).forward(move.to(), next.epoch());
-        }
-        publish(next);
+            return drain(node, round + 1);
+        });
     }
 
-    private static void awaitNoWriters(SlotStore store) {
-        long start = System.nanoTime();
-        for (int spins = 0; store.writersInside() > 0; spins++) {
-            if (System.nanoTime() - start > SEAL_DRAIN_TIMEOUT_NANOS) {
-                throw new IllegalStateException("writers did not leave sealed slot " + store.slot + " within 10 s");
-            }
-            if (spins < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
+    /** Plans the layout over the members that stay and migrates every slot that must move. */
+    private CompletableFuture<Void> moveToPlannedLayout() {
+        List<NodeInfo> members = new ArrayList<>();
+        SlotTable current = table();
+        synchronized (membershipLock) {
+            for (NodeInfo info : current.nodes()) {
+                if (!leaving.contains(info.id())) {
+                    members.add(info);
+                }
             }
         }
+        Plan plan = PlacementPlanner.plan(current, members);
+        LOG.log(System.Logger.Level.DEBUG, () -> "moving " + plan.moves().size() + " slots");
+        CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
+        for (int i = 0; i < moves.length; i++) {
+            Move move = plan.moves().get(i);
+            moves[i] = migrations.migrate(move.slot(), move.to());
+        }
+        return CompletableFuture.allOf(moves);
     }
 
     /**
@@ -328,6 +382,7 @@ public final class SlotGrid implements AutoCloseable {
                 return;
             }
             closed = true;
+            migrations.shutdown();
             for (GridNode node : peers) {
                 if (node != null) {
                     node.markLeft();
@@ -394,13 +449,23 @@ public final class SlotGrid implements AutoCloseable {
         peers = next;
     }
 
-    /** Makes {@code next} the grid's table and hands it to every node (each keeps the newest it saw). */
-    void publish(SlotTable next) {
-        table.accumulateAndGet(next, (a, b) -> b.epoch() > a.epoch() ? b : a);
-        for (GridNode node : peers) {
-            if (node != null) {
-                node.adopt(next);
+    /**
+     * Derives the next table from the current one and publishes it to every node, serialized with
+     * every other table change. {@code change} may also act (e.g. hand a slot over) before the
+     * table that shows it is published; if it throws, nothing is published.
+     *
+     * @return the published table
+     */
+    SlotTable updateTable(java.util.function.UnaryOperator<SlotTable> change) {
+        synchronized (tableLock) {
+            SlotTable next = change.apply(table.get());
+            table.set(next);
+            for (GridNode node : peers) {
+                if (node != null) {
+                    node.adopt(next);
+                }
             }
+            return next;
         }
     }
 
@@ -427,8 +492,58 @@ public final class SlotGrid implements AutoCloseable {
         private boolean jmx = true;
         private int maxRedirects = 16;
         private Duration cutoverTimeout = Duration.ofSeconds(30);
+        private long migrationThrottle = 500_000;
+        private int maxMigrationsInFlight = 2;
+        private int migrationBatchSize = 256;
 
         private Builder() {
+        }
+
+        /**
+         * Caps the entries all migrations together ship per second (default 500,000), so that a
+         * rebalance leaves the grid's CPU to its traffic.
+         *
+         * @param entriesPerSecond 1 to 1,000,000,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder migrationThrottle(long entriesPerSecond) {
+            if (entriesPerSecond < 1 || entriesPerSecond > 1_000_000_000L) {
+                throw new IllegalArgumentException("migrationThrottle must be between 1 and 1000000000 entries per second, was "
+                        + entriesPerSecond);
+            }
+            this.migrationThrottle = entriesPerSecond;
+            return this;
+        }
+
+        /**
+         * How many slot migrations run at once (default 2); more are queued.
+         *
+         * @param migrations 1 to 64
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxMigrationsInFlight(int migrations) {
+            if (migrations < 1 || migrations > 64) {
+                throw new IllegalArgumentException("maxMigrationsInFlight must be between 1 and 64, was " + migrations);
+            }
+            this.maxMigrationsInFlight = migrations;
+            return this;
+        }
+
+        /**
+         * Entries per batch of a slot's snapshot copy (default 256).
+         *
+         * @param entries 1 to 65536
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder migrationBatchSize(int entries) {
+            if (entries < 1 || entries > 65536) {
+                throw new IllegalArgumentException("migrationBatchSize must be between 1 and 65536, was " + entries);
+            }
+            this.migrationBatchSize = entries;
+            return this;
         }
 
         /**

@@ -3,8 +3,11 @@ package dev.slotgrid.slot;
 import dev.slotgrid.spi.Partitioner;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Who owns which slot: an epoch, the owner of each of the {@value #SLOTS} slots, and the node
@@ -23,13 +26,19 @@ public final class SlotTable {
     public static final int SLOTS = Partitioner.SLOT_COUNT;
 
     private final long epoch;
-    private final short[] owners;
+    private final short[] owners; // never mutated once the table exists: tables share it
     private final NodeInfo[] nodes; // sorted by id
+    private final Map<Integer, Move> inMotion; // slot -> its migration, unmodifiable
 
     private SlotTable(long epoch, short[] owners, NodeInfo[] nodes) {
+        this(epoch, owners, nodes, Map.of());
+    }
+
+    private SlotTable(long epoch, short[] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion) {
         this.epoch = epoch;
         this.owners = owners;
         this.nodes = nodes;
+        this.inMotion = inMotion;
     }
 
     /**
@@ -168,7 +177,7 @@ public final class SlotTable {
         Objects.requireNonNull(node, "node must not be null");
         List<NodeInfo> all = new ArrayList<>(List.of(nodes));
         all.add(node);
-        return new SlotTable(epoch + 1, owners, registry(all));
+        return new SlotTable(epoch + 1, owners, registry(all), inMotion);
     }
 
     /**
@@ -193,11 +202,18 @@ public final class SlotTable {
         if (rest.isEmpty()) {
             throw new IllegalArgumentException("cannot remove the last node");
         }
-        return new SlotTable(epoch + 1, owners, registry(rest));
+        for (Move move : inMotion.values()) {
+            if (move.to() == id) {
+                throw new IllegalArgumentException("node '" + nodes[i].name() + "' is the target of the migration of slot "
+                        + move.slot() + "; finish or cancel it first");
+            }
+        }
+        return new SlotTable(epoch + 1, owners, registry(rest), inMotion);
     }
 
     /**
-     * This table with one slot handed to another registered node, at epoch + 1.
+     * This table with one slot handed to another registered node, at epoch + 1. Ends the slot's
+     * migration, if it had one.
      *
      * @param slot the slot
      * @param id the new owner's id
@@ -209,7 +225,86 @@ public final class SlotTable {
         requireNode(id);
         short[] next = owners.clone();
         next[slot] = (short) id;
-        return new SlotTable(epoch + 1, next, nodes);
+        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot));
+    }
+
+    /**
+     * This table with a slot marked in motion from its owner to {@code to}, at epoch + 1: the owner
+     * is {@link #migratingTo} the target, the target {@link #importingFrom} the owner. Ownership does
+     * not change until {@link #withOwner}.
+     *
+     * @param slot the slot
+     * @param to the target node's id
+     * @return the new table
+     * @throws IllegalArgumentException if the slot is already in motion, the target is not
+     *     registered, or it already owns the slot
+     */
+    public SlotTable withMigration(int slot, int to) {
+        checkSlot(slot);
+        requireNode(to);
+        if (inMotion.containsKey(slot)) {
+            throw new IllegalArgumentException("slot " + slot + " is already in motion: " + inMotion.get(slot));
+        }
+        if (owners[slot] == to) {
+            throw new IllegalArgumentException("node " + to + " already owns slot " + slot);
+        }
+        Map<Integer, Move> next = new TreeMap<>(inMotion);
+        next.put(slot, new Move(slot, owners[slot], to));
+        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next));
+    }
+
+    /**
+     * This table without a slot's migration mark (a cancelled migration), at epoch + 1.
+     *
+     * @param slot the slot
+     * @return the new table
+     * @throws IllegalArgumentException if the slot is not in motion
+     */
+    public SlotTable withoutMigration(int slot) {
+        if (!inMotion.containsKey(slot)) {
+            throw new IllegalArgumentException("slot " + slot + " is not in motion");
+        }
+        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot));
+    }
+
+    /**
+     * The node a slot is migrating to, as its owner sees it ({@code migrating_slots_to} in Redis).
+     *
+     * @param slot the slot
+     * @return the target's id, or -1 if the slot is not in motion
+     */
+    public int migratingTo(int slot) {
+        Move move = inMotion.get(slot);
+        return move == null ? -1 : move.to();
+    }
+
+    /**
+     * The node a slot is being imported from ({@code importing_slots_from} in Redis).
+     *
+     * @param slot the slot
+     * @return the source's id (the slot's owner), or -1 if the slot is not in motion
+     */
+    public int importingFrom(int slot) {
+        Move move = inMotion.get(slot);
+        return move == null ? -1 : move.from();
+    }
+
+    /**
+     * The slots in motion, by slot.
+     *
+     * @return an unmodifiable map from slot to its migration
+     */
+    public Map<Integer, Move> migrations() {
+        return inMotion;
+    }
+
+    private static Map<Integer, Move> without(Map<Integer, Move> marks, int slot) {
+        if (!marks.containsKey(slot)) {
+            return marks;
+        }
+        Map<Integer, Move> next = new TreeMap<>(marks);
+        next.remove(slot);
+        return next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next);
     }
 
     /**
@@ -225,6 +320,9 @@ public final class SlotTable {
         }
         for (short owner : layout) {
             requireNode(owner);
+        }
+        if (!inMotion.isEmpty()) {
+            throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
         return new SlotTable(epoch + 1, layout.clone(), nodes);
     }
@@ -281,6 +379,9 @@ public final class SlotTable {
         StringBuilder sb = new StringBuilder("SlotTable{epoch=").append(epoch);
         for (NodeInfo node : nodes) {
             sb.append(", ").append(node.name()).append('#').append(node.id()).append('=').append(rangesOf(node.id()));
+        }
+        if (!inMotion.isEmpty()) {
+            sb.append(", inMotion=").append(inMotion.values());
         }
         return sb.append('}').toString();
     }

@@ -1,0 +1,43 @@
+package dev.slotgrid;
+
+import dev.slotgrid.slot.KeySlot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Keys placed on purpose: hash tags that land in chosen or distinct slots. */
+final class SlotKeys {
+
+    private SlotKeys() {
+    }
+
+    /** {@code count} hash-tag texts, each in a different slot, by slot; deterministic. */
+    static Map<Integer, String> tagsInDistinctSlots(int count) {
+        Map<Integer, String> tags = new LinkedHashMap<>();
+        for (int i = 0; tags.size() < count; i++) {
+            String tag = "t" + i;
+            tags.putIfAbsent(KeySlot.of(tag), tag);
+        }
+        return tags;
+    }
+
+    /** A hash-tag text whose slot is {@code slot}. */
+    static String tagForSlot(int slot) {
+        for (int i = 0;; i++) {
+            String tag = "s" + i;
+            if (KeySlot.of(tag) == slot) {
+                return tag;
+            }
+        }
+    }
+
+    /** {@code count} keys, all in the slot of {@code tag}. */
+    static List<String> keysWithTag(String tag, int count) {
+        List<String> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            keys.add("{" + tag + "}:" + i);
+        }
+        return keys;
+    }
+}
