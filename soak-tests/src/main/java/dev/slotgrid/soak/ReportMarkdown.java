@@ -1,0 +1,110 @@
+package dev.slotgrid.soak;
+
+import dev.slotgrid.soak.Sample.LatencyPoint;
+import dev.slotgrid.soak.ViolationLog.Example;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Markdown summary of a run, and the key figures shared with the HTML page (one wording for
+ * both).
+ */
+final class ReportMarkdown {
+
+    private ReportMarkdown() {
+    }
+
+    /** The headline figures, label to text, in reading order. */
+    static Map<String, String> keyFigures(SoakResult r) {
+        Map<String, String> f = new LinkedHashMap<>();
+        SoakConfig c = r.config();
+        f.put("Load", String.format(Locale.ROOT, "%s on %d nodes, %d threads, %,d keys × 2 maps, values of %d chars, "
+                + "mix %d/%d/%d read/write/merge, Zipf θ %.2f", ProgressLine.clock(r.loadSeconds()), c.nodes(), c.threads(),
+                c.keys(), c.valueSize(), c.readPercent(), c.writePercent(), c.mergePercent(), c.zipfTheta()));
+        f.put("Operations", String.format(Locale.ROOT, "%,d (%,.0f ops/s mean)", r.totalOps(), r.meanOpsPerSecond()));
+        f.put("Latency, all operations", latency(r.latency()));
+        r.latencyByKind().forEach((kind, point) -> f.put("Latency, " + kind, latency(point)));
+        Map<String, Object> skew = ReportWriter.skewSummary(r);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> bands = (Map<String, Object>) skew.get("secondsInBand");
+        f.put("Skew per interval", String.format(Locale.ROOT, "mean %.2f, worst %.2f (%s); seconds healthy %.0f, "
+                + "warning %.0f, critical %.0f", (Double) skew.get("mean"), (Double) skew.get("maxInterval"),
+                skew.get("worstBand"), (Double) bands.get("HEALTHY"), (Double) bands.get("WARNING"),
+                (Double) bands.get("CRITICAL")));
+        SoakResult.SpikeInfo s = r.spike();
+        f.put("Celebrity spike", s.toSeconds() <= s.fromSeconds() ? "none" : String.format(Locale.ROOT,
+                "%s (popularity rank %d, slot %d): share %.2f%% → %.1f%% (×%.0f) from %s to %s", s.key(), s.rank(),
+                s.slot(), 100 * s.normalShare(), 100 * s.spikeShare(), s.multiple(), ProgressLine.clock(s.fromSeconds()),
+                ProgressLine.clock(s.toSeconds())));
+        f.put("Membership changes and migrations", r.changesByOutcome().isEmpty() ? "none"
+                : r.changesByOutcome().toString().replaceAll("[{}]", ""));
+        Map<String, Long> m = r.finalCheck();
+        f.put("Live slot migration", String.format(Locale.ROOT, "%,d slots moved (joins, leaves and %.1f requested/s), "
+                + "%,d cancelled, %,d failed, %,d entries shipped; cutover window p50 %s, p99 %s, max %s",
+                m.get("migrationsDone"), r.config().migrationsPerSecond(), m.get("migrationsCancelled"),
+                m.get("migrationsFailed"), m.get("migrationEntriesMoved"), ReportCharts.micros(m.get("cutoverP50Micros")),
+                ReportCharts.micros(m.get("cutoverP99Micros")), ReportCharts.micros(m.get("cutoverMaxMicros"))));
+        Map<String, Long> fc = r.finalCheck();
+        f.put("Final check", String.format(Locale.ROOT, "%,d kv keys (%,d wrong), %,d counters (%,d wrong), "
+                + "%,d increments; %,d keys audited in bulk while running; %d slots served by %d nodes at epoch %d",
+                fc.get("kvKeysChecked"), fc.get("kvKeysWrong"), fc.get("countersChecked"), fc.get("countersWrong"),
+                fc.get("incrementsAcknowledged"), fc.get("keysAuditedWhileRunning"), fc.get("slotsServed"),
+                fc.get("nodes"), fc.get("epoch")));
+        f.put("Failed operations", r.failuresByCause().isEmpty() ? "none" : r.failuresByCause().toString());
+        f.put("Machine", r.environment().get("cores") + " cores, " + r.environment().get("java") + ", heap "
+                + r.environment().get("maxHeapMiB") + " MiB, commit " + r.environment().get("commit"));
+        return f;
+    }
+
+    static String latency(LatencyPoint p) {
+        return String.format(Locale.ROOT, "p50 %s · p99 %s · p99.9 %s · max %s (%,d ops)",
+                ReportCharts.micros(p.p50()), ReportCharts.micros(p.p99()), ReportCharts.micros(p.p999()),
+                ReportCharts.micros(p.max()), p.count());
+    }
+
+    /** @return one row per invariant: name, statement, violations, first example */
+    static List<String[]> invariantRows(SoakResult r) {
+        List<String[]> rows = new ArrayList<>();
+        for (Invariant invariant : Invariant.values()) {
+            List<Example> examples = r.examples().getOrDefault(invariant, List.of());
+            rows.add(new String[] {invariant.name(), invariant.statement(), String.valueOf(r.violations().get(invariant)),
+                examples.isEmpty() ? "" : String.format(Locale.ROOT, "at %.1fs: %s", examples.get(0).atSeconds(),
+                        examples.get(0).detail())});
+        }
+        return rows;
+    }
+
+    static String render(SoakResult r) {
+        StringBuilder md = new StringBuilder();
+        md.append("# SlotGrid soak run: ").append(r.passed() ? "PASS" : "FAIL").append("\n\n");
+        md.append("Seed ").append(r.config().seed()).append(", started ").append(r.startedAt()).append(".\n\n");
+        md.append("Repeat: `./soak ").append(String.join(" ", r.config().toArgs())).append("`\n\n");
+        md.append("| figure | value |\n|---|---|\n");
+        keyFigures(r).forEach((label, value) -> md.append("| ").append(label).append(" | ").append(cell(value))
+                .append(" |\n"));
+        md.append("\n## Invariants\n\n| invariant | holds when | violations | first example |\n|---|---|---|---|\n");
+        for (String[] row : invariantRows(r)) {
+            md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" | ")
+                    .append(cell(row[3])).append(" |\n");
+        }
+        md.append("\n## Hot-key actions\n\nNone: hot-key handling is not in this build yet (issue 6).\n");
+        List<String> notes = ReportCharts.noteLines(r);
+        if (!notes.isEmpty()) {
+            md.append("\n## Notes\n\n");
+            notes.forEach(n -> md.append("- ").append(n).append('\n'));
+        }
+        md.append("\n## Charts\n\n");
+        for (String chart : List.of("throughput", "latency", "nodes", "skew", "migrations", "cutover")) {
+            md.append("![").append(chart).append("](").append(chart).append(".svg)\n\n");
+        }
+        return md.toString();
+    }
+
+    private static String cell(String text) {
+        String flat = text.replace("|", "\\|").replace("\n", " ");
+        return flat.length() > 300 ? flat.substring(0, 300) + "…" : flat;
+    }
+}

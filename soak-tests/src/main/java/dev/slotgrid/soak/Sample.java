@@ -1,0 +1,66 @@
+package dev.slotgrid.soak;
+
+import java.util.Map;
+
+/**
+ * The figures of one sampling interval: the report's time series are lists of these. Immutable.
+ *
+ * @param atSeconds the end of the interval, from the start of the run
+ * @param seconds the interval's length
+ * @param ops operations completed in the interval (all kinds)
+ * @param latency the interval's latency over all kinds
+ * @param latencyByKind the interval's latency per {@link LatencyRecorders.Kind} name
+ * @param opsByNode operations each node executed as owner in the interval, by node name
+ * @param skew the interval's skew: the busiest node's operations over the mean
+ * @param epoch the slot table's epoch at the end of the interval
+ * @param spikeActive whether the celebrity spike was on at the end of the interval
+ * @param changesByOutcome membership changes and migrations that ended in the interval, by
+ *     {@code action/outcome} (e.g. {@code join/REFUSED})
+ * @param migration the grid's migration figures of the interval
+ * @param violationsSoFar invariant violations since the start
+ * @param entries entries held by all nodes at the end of the interval
+ */
+record Sample(double atSeconds, double seconds, long ops, LatencyPoint latency, Map<String, LatencyPoint> latencyByKind,
+        Map<String, Long> opsByNode, double skew, long epoch, boolean spikeActive, Map<String, Long> changesByOutcome,
+        MigrationPoint migration, long violationsSoFar, long entries) {
+
+    /** @return operations per second in the interval */
+    double opsPerSecond() {
+        return seconds <= 0 ? 0 : ops / seconds;
+    }
+
+    /**
+     * The grid's migration figures ({@link dev.slotgrid.MigrationStats}) for one interval.
+     *
+     * @param slotsDone slots whose migration completed in the interval (the planner's and the harness's)
+     * @param slotsLeft slots still to move at the end of the interval (running and queued)
+     * @param entriesMoved entries shipped in the interval
+     * @param cutovers cutovers in the interval
+     * @param cutoverP50Micros the median cutover window since the start (the grid keeps one histogram)
+     * @param cutoverP99Micros the p99 cutover window since the start
+     * @param cutoverMaxMicros the longest cutover window since the start
+     */
+    record MigrationPoint(long slotsDone, int slotsLeft, long entriesMoved, long cutovers, double cutoverP50Micros,
+            double cutoverP99Micros, double cutoverMaxMicros) {
+    }
+
+    /**
+     * Latency percentiles of a set of operations, in microseconds.
+     *
+     * @param count operations measured
+     * @param p50 median
+     * @param p99 99th percentile
+     * @param p999 99.9th percentile
+     * @param max the slowest
+     */
+    record LatencyPoint(long count, double p50, double p99, double p999, double max) {
+
+        static LatencyPoint of(org.HdrHistogram.Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new LatencyPoint(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            }
+            return new LatencyPoint(h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+        }
+    }
+}

@@ -1,0 +1,349 @@
+package dev.slotgrid.soak;
+
+import dev.slotgrid.GridMap;
+import dev.slotgrid.GridNode;
+import dev.slotgrid.GridStats;
+import dev.slotgrid.NodeStats;
+import dev.slotgrid.SlotGrid;
+import dev.slotgrid.slot.SlotTable;
+import dev.slotgrid.soak.LatencyRecorders.Kind;
+import dev.slotgrid.soak.MigrationDriver.Event;
+import dev.slotgrid.soak.Sample.LatencyPoint;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
+
+/**
+ * One soak run: starts an embedded grid, preloads every key, runs the load threads, the churn
+ * thread and the sampler for the configured duration, stops them, checks every key against the
+ * model, and returns a {@link SoakResult}.
+ *
+ * <p>Shape (after Redis's {@code tests/cluster/tests/04-resharding.tcl}): the client remembers
+ * every acknowledged write ({@link KvModel}, {@link CounterModel}) while the cluster changes under
+ * it; every read is checked as it happens, a sample of keys is re-read in bulk every interval
+ * ({@code getAll}, through a random node), and every key is checked at the end, through every
+ * entry node in turn.
+ *
+ * <p>Thread-safety: {@link #run()} once, from one thread; {@link #stop()} and
+ * {@link #violationsSoFar()} from any thread. Bounds: the load ends at the deadline, after
+ * {@code max-ops}, or on {@link #stop()}; every thread is joined with a timeout and a thread that
+ * does not end is itself a violation ({@link Invariant#HARNESS}).
+ */
+public final class SoakRun {
+
+    /** Keys re-read in bulk from each map every interval. */
+    static final int AUDIT_KEYS = 64;
+    /** The longest a load thread may take to notice the stop. */
+    static final long WORKER_JOIN_SECONDS = 30;
+    /** Keys per preload batch ({@code putAll}). */
+    static final int PRELOAD_BATCH = 1000;
+
+    private final SoakConfig config;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final UnaryOperator<GridMap<String, String>> kvWrapper;
+    private final UnaryOperator<GridMap<String, Long>> counterWrapper;
+    private final ViolationLog violations = new ViolationLog(System.nanoTime());
+    private final FailureLog failures = new FailureLog();
+    private volatile boolean stopped;
+    private long audits;
+
+    /**
+     * A run that reports progress to {@code out}.
+     *
+     * @param config the parameters
+     * @param out where progress and the summary go
+     * @param terminal whether {@code out} is a terminal (one line rewritten in place)
+     */
+    public SoakRun(SoakConfig config, PrintStream out, boolean terminal) {
+        this(config, out, terminal, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** A run whose map handles are wrapped, e.g. in a deliberately broken store for the checker's own test. */
+    SoakRun(SoakConfig config, PrintStream out, boolean terminal, UnaryOperator<GridMap<String, String>> kvWrapper,
+            UnaryOperator<GridMap<String, Long>> counterWrapper) {
+        this.config = config;
+        this.out = out;
+        this.terminal = terminal;
+        this.kvWrapper = kvWrapper;
+        this.counterWrapper = counterWrapper;
+    }
+
+    /** Ends the load early; the final check and the result still follow. Idempotent. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /** @return violations found so far, over all invariants */
+    public long violationsSoFar() {
+        return violations.total();
+    }
+
+    /**
+     * Runs the soak.
+     *
+     * @return the result; {@link SoakResult#passed()} says whether every invariant held
+     */
+    public SoakResult run() {
+        String startedAt = Instant.now().toString();
+        String[] keys = new String[config.keys()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = "key:" + i;
+        }
+        ScrambledZipfian zipf = new ScrambledZipfian(config.keys(), config.zipfTheta(), config.seed());
+        KvModel kv = new KvModel(keys, config.valueSize(), config.threads());
+        CounterModel counters = new CounterModel(keys);
+        LatencyRecorders latency = new LatencyRecorders();
+        try (SlotGrid grid = SlotGrid.builder().nodes(config.nodes()).name("soak-" + Long.toHexString(config.seed()))
+                .jmx(false).migrationThrottle(config.migrationThrottle())
+                .maxMigrationsInFlight(config.migrationsInFlight()).build()) {
+            List<GridMap<String, String>> kvMaps = new ArrayList<>();
+            List<GridMap<String, Long>> counterMaps = new ArrayList<>();
+            for (GridNode node : grid.nodes()) {
+                kvMaps.add(kvWrapper.apply(node.map("kv")));
+                counterMaps.add(counterWrapper.apply(node.map("counters")));
+            }
+            preload(kv, kvMaps);
+            out.printf("soak: seed %d, %s, %d nodes, %,d keys, %d threads, mix %d/%d/%d, zipf %.2f, "
+                    + "%.1f migrations/s, churn every %s%n", config.seed(), SoakConfig.format(config.duration()),
+                    config.nodes(), config.keys(), config.threads(), config.readPercent(), config.writePercent(),
+                    config.mergePercent(), config.zipfTheta(), config.migrationsPerSecond(),
+                    SoakConfig.format(config.churnEvery()));
+
+            long start = System.nanoTime();
+            violations.restartClock(start);
+            long deadline = start + config.duration().toNanos();
+            Spike spike = Spike.plan(config, zipf, start);
+            int celebritySlot = grid.partitioner().slotOf(keys[spike.item()]);
+            MigrationDriver driver = new MigrationDriver(grid, start);
+            ChurnLoop churn = new ChurnLoop(grid, driver, config, celebritySlot, violations, () -> stopped, deadline);
+            List<LoadWorker> workers = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            long opsPerWorker = Math.max(1, config.maxOps() / config.threads());
+            for (int t = 0; t < config.threads(); t++) {
+                LoadWorker worker = new LoadWorker(t, config, kv, counters, zipf, spike, kvMaps, counterMaps, latency,
+                        violations, failures, () -> stopped, deadline, opsPerWorker);
+                workers.add(worker);
+                threads.add(new Thread(worker, "soak-load-" + t));
+            }
+            Thread churnThread = new Thread(churn, "soak-churn");
+            Sampler sampler = new Sampler(grid, latency, churn::events, violations, spike::isActive, start);
+            threads.forEach(Thread::start);
+            churnThread.start();
+
+            sample(grid, sampler, kv, counters, kvMaps, counterMaps, start, deadline, threads, churn);
+            stopped = true;
+            joinAll(threads, WORKER_JOIN_SECONDS);
+            joinAll(List.of(churnThread), WORKER_JOIN_SECONDS);
+            if (!churn.awaitOutstanding()) {
+                violations.report(Invariant.MEMBERSHIP_CHANGE, "changes still running " + MigrationDriver.CHANGE_TIMEOUT_SECONDS
+                        + " s after the load stopped: " + grid.migrationStats());
+            }
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
+            if (sampler.samples().isEmpty() || loadSeconds - sampler.samples().get(sampler.samples().size() - 1).atSeconds() > 0.1) {
+                sampler.take();
+            }
+
+            Map<String, Long> finalCheck = finalCheck(grid, kv, counters, kvMaps, counterMaps);
+            return result(startedAt, loadSeconds, sampler, workers, latency, churn.events(), spike, celebritySlot,
+                    keys, finalCheck);
+        }
+    }
+
+    private void preload(KvModel kv, List<GridMap<String, String>> kvMaps) {
+        Map<String, String> batch = new HashMap<>();
+        for (int item = 0; item < kv.size(); item++) {
+            long state = kv.begin(item, false);
+            batch.put(kv.key(item), kv.value(item, KvModel.seqOf(state)));
+            if (batch.size() == PRELOAD_BATCH || item == kv.size() - 1) {
+                kvMaps.get(item / PRELOAD_BATCH % kvMaps.size()).putAll(batch);
+                batch.clear();
+            }
+        }
+        for (int item = 0; item < kv.size(); item++) {
+            kv.ack(item, kv.startedState(item));
+        }
+    }
+
+    /** The sampling loop: one sample, one audit and one progress update per interval. */
+    private void sample(SlotGrid grid, Sampler sampler, KvModel kv, CounterModel counters,
+            List<GridMap<String, String>> kvMaps, List<GridMap<String, Long>> counterMaps, long start, long deadline,
+            List<Thread> threads, ChurnLoop churn) {
+        ProgressLine progress = new ProgressLine(out, terminal, config);
+        SplittableRandom random = new SplittableRandom(config.seed() ^ 0xa0d1_7000L);
+        long interval = config.sampleInterval().toNanos();
+        long maxTicks = config.duration().toNanos() / interval + 2;
+        for (long tick = 1; tick <= maxTicks; tick++) {
+            long due = Math.min(start + tick * interval, deadline);
+            while (!stopped && System.nanoTime() < due && threads.stream().anyMatch(Thread::isAlive)) {
+                LockSupport.parkNanos(Math.min(due - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            Sample sample = sampler.take();
+            audit(kv, counters, kvMaps, counterMaps, random);
+            progress.update(sample, grid.migrationStats());
+            if (stopped || System.nanoTime() >= deadline || threads.stream().noneMatch(Thread::isAlive)) {
+                break;
+            }
+        }
+        progress.finish();
+    }
+
+    /** Re-reads a random sample of keys of both maps in bulk through a random entry node. */
+    private void audit(KvModel kv, CounterModel counters, List<GridMap<String, String>> kvMaps,
+            List<GridMap<String, Long>> counterMaps, SplittableRandom random) {
+        int[] items = random.ints(AUDIT_KEYS, 0, kv.size()).distinct().toArray();
+        long[] kvBefore = new long[items.length];
+        long[] counterBefore = new long[items.length];
+        List<String> keys = new ArrayList<>(items.length);
+        for (int i = 0; i < items.length; i++) {
+            kvBefore[i] = kv.ackedState(items[i]);
+            counterBefore[i] = counters.acked(items[i]);
+            keys.add(kv.key(items[i]));
+        }
+        int entry = random.nextInt(kvMaps.size());
+        try {
+            Map<String, String> values = kvMaps.get(entry).getAll(keys);
+            Map<String, Long> sums = counterMaps.get(entry).getAll(keys);
+            for (int i = 0; i < items.length; i++) {
+                kv.checkRead(items[i], kvBefore[i], values.get(keys.get(i)), violations, "audit getAll");
+                counters.check(items[i], counterBefore[i], sums.get(keys.get(i)), violations, "audit getAll counter");
+            }
+            audits += 2L * items.length;
+        } catch (RuntimeException e) {
+            String cause = failures.record("getAll", e);
+            violations.report(Invariant.FAILED_OPERATION, cause + " in the audit: " + e.getMessage());
+        }
+    }
+
+    private void joinAll(List<Thread> threads, long timeoutSeconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                StringBuilder where = new StringBuilder();
+                for (StackTraceElement frame : thread.getStackTrace()) {
+                    where.append("\n    at ").append(frame);
+                }
+                violations.report(Invariant.HARNESS, thread.getName() + " did not end within " + timeoutSeconds
+                        + " s of the stop; it is at:" + where);
+            }
+        }
+    }
+
+    /** Checks every key of both maps, through each entry node in turn, and the grid's quiescent state. */
+    private Map<String, Long> finalCheck(SlotGrid grid, KvModel kv, CounterModel counters,
+            List<GridMap<String, String>> kvMaps, List<GridMap<String, Long>> counterMaps) {
+        long kvWrong = 0;
+        long countersWrong = 0;
+        for (int item = 0; item < kv.size(); item++) {
+            int entry = item % kvMaps.size();
+            try {
+                kvWrong += kv.checkFinal(item, kvMaps.get(entry).get(kv.key(item)), violations) ? 0 : 1;
+                countersWrong += counters.checkFinal(item, counterMaps.get(entry).get(kv.key(item)), violations) ? 0 : 1;
+            } catch (RuntimeException e) {
+                String cause = failures.record("final get", e);
+                violations.report(Invariant.FAILED_OPERATION, cause + " on " + kv.key(item) + ": " + e.getMessage());
+            }
+        }
+        GridStats stats = grid.stats();
+        long slotsServed = stats.nodes().stream().mapToLong(NodeStats::slotsOwned).sum();
+        long kvPresent = kv.presentCount();
+        long countersPresent = counters.nonZeroCount();
+        long kvSize = kvMaps.get(0).mappingCount();
+        long countersSize = counterMaps.get(0).mappingCount();
+        if (slotsServed != SlotTable.SLOTS) {
+            violations.report(Invariant.QUIESCENT_STATE, "at quiescence the nodes serve " + slotsServed + " slots, not "
+                    + SlotTable.SLOTS + ": " + stats);
+        }
+        boolean certain = !kv.anyUncertain() && !counters.anyUncertain();
+        if (certain && (kvSize != kvPresent || countersSize != countersPresent
+                || stats.entries() != kvPresent + countersPresent)) {
+            violations.report(Invariant.QUIESCENT_STATE, "at quiescence kv.size = " + kvSize + " (model " + kvPresent
+                    + "), counters.size = " + countersSize + " (model " + countersPresent + "), node entries = "
+                    + stats.entries());
+        }
+        Map<String, Long> figures = new LinkedHashMap<>();
+        figures.put("kvKeysChecked", (long) kv.size());
+        figures.put("kvKeysWrong", kvWrong);
+        figures.put("kvPresent", kvPresent);
+        figures.put("kvSize", kvSize);
+        figures.put("countersChecked", (long) kv.size());
+        figures.put("countersWrong", countersWrong);
+        figures.put("countersPresent", countersPresent);
+        figures.put("countersSize", countersSize);
+        figures.put("incrementsAcknowledged", counters.ackedTotal());
+        figures.put("slotsServed", slotsServed);
+        figures.put("nodes", (long) stats.nodes().size());
+        figures.put("epoch", grid.table().epoch());
+        figures.put("keysAuditedWhileRunning", audits);
+        figures.put("migrationsDone", stats.migrations().slotsDone());
+        figures.put("migrationsCancelled", stats.migrations().slotsCancelled());
+        figures.put("migrationsFailed", stats.migrations().slotsFailed());
+        figures.put("migrationEntriesMoved", stats.migrations().entriesMoved());
+        figures.put("cutovers", stats.migrations().cutovers());
+        figures.put("cutoverP50Micros", stats.migrations().cutoverP50Nanos() / 1000);
+        figures.put("cutoverP99Micros", stats.migrations().cutoverP99Nanos() / 1000);
+        figures.put("cutoverMaxMicros", stats.migrations().cutoverMaxNanos() / 1000);
+        return figures;
+    }
+
+    private SoakResult result(String startedAt, double loadSeconds, Sampler sampler, List<LoadWorker> workers,
+            LatencyRecorders latency, List<Event> changes, Spike spike, int celebritySlot, String[] keys,
+            Map<String, Long> finalCheck) {
+        Map<String, Long> opsByType = new LinkedHashMap<>();
+        for (LoadWorker.Op op : LoadWorker.Op.values()) {
+            long n = 0;
+            for (LoadWorker worker : workers) {
+                n += worker.opCounts()[op.ordinal()];
+            }
+            opsByType.put(op.name().toLowerCase(Locale.ROOT), n);
+        }
+        Map<String, LatencyPoint> latencyByKind = new LinkedHashMap<>();
+        org.HdrHistogram.Histogram all = new org.HdrHistogram.Histogram(LatencyRecorders.HIGHEST_NANOS,
+                LatencyRecorders.SIGNIFICANT_DIGITS);
+        for (Kind kind : Kind.values()) {
+            latencyByKind.put(kind.name().toLowerCase(Locale.ROOT), LatencyPoint.of(latency.cumulative(kind)));
+            all.add(latency.cumulative(kind));
+        }
+        Map<Invariant, Long> counts = new EnumMap<>(Invariant.class);
+        Map<Invariant, List<ViolationLog.Example>> examples = new EnumMap<>(Invariant.class);
+        for (Invariant invariant : Invariant.values()) {
+            counts.put(invariant, violations.count(invariant));
+            if (!violations.examples(invariant).isEmpty()) {
+                examples.put(invariant, violations.examples(invariant));
+            }
+        }
+        double from = config.spikeAt().toMillis() / 1e3;
+        SoakResult.SpikeInfo spikeInfo = new SoakResult.SpikeInfo(keys[spike.item()], spike.rank(), celebritySlot,
+                spike.normalShare(), spike.spikeShare(), spike.effectiveMultiple(), spike.redirectShare() > 0 ? from : 0,
+                spike.redirectShare() > 0 ? from + config.spikeFor().toMillis() / 1e3 : 0);
+        return new SoakResult(config, startedAt, environment(), loadSeconds, sampler.samples(), opsByType,
+                LatencyPoint.of(all), latencyByKind, counts, examples, failures.byCause(), failures.firstMessages(),
+                changes, spikeInfo, finalCheck, MigrationDriver.LIVE_MIGRATION);
+    }
+
+    private static Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        Runtime runtime = Runtime.getRuntime();
+        env.put("cores", String.valueOf(runtime.availableProcessors()));
+        env.put("maxHeapMiB", String.valueOf(runtime.maxMemory() >> 20));
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("commit", System.getProperty("slotgrid.soak.commit", "unknown"));
+        return env;
+    }
+}
