@@ -75,17 +75,18 @@ public final class GridNode {
 
     /**
      * A handle on a named map that enters the grid through this node. Creating the map is implicit
-     * and cheap; handles may be cached.
+     * and cheap; handles may be cached. A node that left the grid holds no data but keeps routing:
+     * calls through it go to the slots' owners as from any node.
      *
      * @param name the map's name, 1 to 255 characters
      * @param <K> the key type
      * @param <V> the value type
      * @return the map handle
      * @throws IllegalArgumentException if the name is blank or too long
-     * @throws IllegalStateException if this node has left the grid
+     * @throws IllegalStateException if the grid is closed
      */
     public <K, V> GridMap<K, V> map(String name) {
-        requireActive();
+        grid.requireOpen();
         return new RoutedMap<>(grid, this, name, grid.maps().idOf(name));
     }
 
@@ -206,13 +207,6 @@ public final class GridNode {
     void installTable(SlotTable any) {
         synchronized (this) {
             table = any;
-        }
-    }
-
-    void requireActive() {
-        if (left) {
-            grid.requireOpen();
-            throw new IllegalStateException("node '" + name() + "' has left the grid; use another node");
         }
     }
 

@@ -158,27 +158,32 @@ final class MigrationManager {
 
     private void run(SlotMigration migration) {
         running.incrementAndGet();
+        Throwable failure = null;
         try {
             if (!migration.start()) {
-                throw new CancellationException("migration of slot " + migration.slot + " cancelled before it started");
+                throw cancelled(migration.slot);
             }
             move(migration);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        // Bookkeeping first: a caller woken by the future must find the migration counted.
+        if (failure == null) {
             slotsDone.increment();
-            migration.finish();
-            migration.done.complete(null);
-        } catch (CancellationException cancelled) {
+        } else if (failure instanceof CancellationException) {
             slotsCancelled.increment();
-            migration.finish();
-            migration.done.completeExceptionally(cancelled);
-        } catch (Throwable failure) {
+        } else {
             slotsFailed.increment();
-            migration.finish();
             LOG.log(System.Logger.Level.WARNING, "migration of slot " + migration.slot + " failed; the source keeps it", failure);
+        }
+        migration.finish();
+        latest.remove(migration.slot, migration);
+        running.decrementAndGet();
+        pending.decrementAndGet();
+        if (failure == null) {
+            migration.done.complete(null);
+        } else {
             migration.done.completeExceptionally(failure);
-        } finally {
-            latest.remove(migration.slot, migration);
-            running.decrementAndGet();
-            pending.decrementAndGet();
         }
     }
 

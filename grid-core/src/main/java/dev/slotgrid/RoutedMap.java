@@ -35,7 +35,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     private Object call(OpType op, Object key, Object a, Object b) {
         Objects.requireNonNull(key, "key must not be null");
         int slot = grid.slotOf(key);
-        entry.requireActive();
+        grid.requireOpen();
         return entry.route(op, mapId, slot, ByteArrayKey.storedForm(key, op.isWrite()), a, b);
     }
 
@@ -171,7 +171,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
             slots[i] = grid.slotOf(keys.get(i));
             stored[i] = ByteArrayKey.storedForm(keys.get(i), op.isWrite());
         }
-        entry.requireActive();
+        grid.requireOpen();
         SlotTable table = entry.table();
         Map<Integer, List<Integer>> byOwner = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -195,7 +195,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
 
     @Override
     public long mappingCount() {
-        entry.requireActive();
+        grid.requireOpen();
         long count = 0;
         for (GridNode node : grid.activeNodes()) {
             count += node.entryCount(mapId);

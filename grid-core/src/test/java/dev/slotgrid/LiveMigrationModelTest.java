@@ -34,7 +34,7 @@ class LiveMigrationModelTest {
     private static final int SLOTS = 64;
     private static final int KEYS = 10_000;
     private static final Duration WRITE_TIME = Duration.ofSeconds(15);
-    private static final int MAX_OPS_PER_THREAD = 400_000;
+    private static final int MAX_OPS_PER_THREAD = 1_500_000;
 
     @Test
     void everyAcknowledgedOperation_survivesSlotsMigratingBackAndForth_andMembershipChanges() throws Exception {
@@ -63,7 +63,8 @@ class LiveMigrationModelTest {
                     Random random = new Random(seed * 31 + thread);
                     start.await();
                     for (int i = 0; i < MAX_OPS_PER_THREAD && System.nanoTime() < deadline; i++) {
-                        GridNode entry = grid.nodes().get(random.nextInt(grid.nodes().size()));
+                        List<GridNode> nodes = grid.nodes();
+                        GridNode entry = nodes.get(random.nextInt(nodes.size()));
                         try {
                             step(entry, random, thread, i, tagList, model, counterModel);
                             opsDone.incrementAndGet();
@@ -109,6 +110,7 @@ class LiveMigrationModelTest {
             migrator.get(60, TimeUnit.SECONDS);
             pool.shutdown();
 
+            failures.forEach(Throwable::printStackTrace);
             assertThat(failures).as("operations that failed or disagreed with the model, seed %d", seed).isEmpty();
             assertThat(migrations.get()).as("slot migrations completed during the run").isGreaterThan(20);
             assertThat(grid.nodes()).extracting(GridNode::name).containsExactly("node-0", "node-2", "node-3");
@@ -133,7 +135,7 @@ class LiveMigrationModelTest {
             assertThat(grid.<String, String>map("values").mappingCount()).as("no removed key came back").isEqualTo(present);
             MigrationStats stats = grid.migrationStats();
             assertThat(stats.slotsFailed()).isZero();
-            assertThat(stats.cutovers()).isGreaterThan(migrations.get());
+            assertThat(stats.cutovers()).as("handovers: manual ones plus the join's and the leave's").isGreaterThan(8_000);
             System.out.println("LiveMigrationModelTest: " + opsDone.get() + " operations, " + migrations.get()
                     + " manual migrations; " + stats + "; " + grid.stats());
         }

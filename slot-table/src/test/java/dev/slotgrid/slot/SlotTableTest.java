@@ -60,4 +60,29 @@ class SlotTableTest {
         assertThat(smaller.epoch()).isEqualTo(table.epoch() + 1);
         assertThat(smaller.node(3)).isNull();
     }
+
+    @Test
+    void migrationMarks_nameSourceAndTarget_andEndWithTheHandover() {
+        SlotTable table = SlotTable.initial(THREE);
+        SlotTable marked = table.withMigration(7, 2);
+        assertThat(marked.epoch()).isEqualTo(table.epoch() + 1);
+        assertThat(marked.ownerOf(7)).as("ownership does not change yet").isZero();
+        assertThat(marked.migratingTo(7)).isEqualTo(2);
+        assertThat(marked.importingFrom(7)).isZero();
+        assertThat(marked.migrations()).containsOnlyKeys(7);
+        assertThat(table.migratingTo(7)).isEqualTo(-1);
+        assertThatThrownBy(() -> marked.withMigration(7, 1)).hasMessageContaining("slot 7 is already in motion");
+        assertThatThrownBy(() -> table.withMigration(7, 0)).hasMessageContaining("node 0 already owns slot 7");
+        SlotTable toEmptyNode = table.withNode(new NodeInfo(3, "d", 1)).withMigration(9, 3);
+        assertThatThrownBy(() -> toEmptyNode.withoutNode(3)).hasMessageContaining("'d' is the target of the migration of slot 9");
+        assertThatThrownBy(() -> marked.withLayout(marked.owners())).hasMessageContaining("while slots are in motion");
+
+        SlotTable handedOver = marked.withOwner(7, 2);
+        assertThat(handedOver.ownerOf(7)).isEqualTo(2);
+        assertThat(handedOver.migrations()).isEmpty();
+        SlotTable cancelled = marked.withoutMigration(7);
+        assertThat(cancelled.ownerOf(7)).isZero();
+        assertThat(cancelled.migrations()).isEmpty();
+        assertThatThrownBy(() -> cancelled.withoutMigration(7)).hasMessageContaining("slot 7 is not in motion");
+    }
 }
