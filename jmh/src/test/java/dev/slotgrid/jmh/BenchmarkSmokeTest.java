@@ -1,0 +1,110 @@
+package dev.slotgrid.jmh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs a few benchmarks for one short iteration, in this JVM (Surefire's, which has the root pom's
+ * flags), so that the harness cannot rot: every implementation must start, load and answer, and the
+ * SlotGrid key sets must be owned where their names say. Takes about 20 s.
+ */
+class BenchmarkSmokeTest {
+
+    private static ChainedOptionsBuilder oneShortIteration(String include) {
+        return new OptionsBuilder()
+                .include(include)
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(200))
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT);
+    }
+
+    private static Map<String, RunResult> byImpl(Collection<RunResult> results) {
+        Map<String, RunResult> byImpl = new HashMap<>();
+        for (RunResult result : results) {
+            byImpl.put(result.getParams().getParam("impl"), result);
+        }
+        return byImpl;
+    }
+
+    private static double secondary(RunResult result, String label) {
+        return result.getSecondaryResults().get(label).getScore();
+    }
+
+    @Test
+    void mapBenchmark_everyImplementationAnswers_andSlotGridKeysAreOwnedWhereTheNameSays()
+            throws RunnerException, NoSuchFieldException {
+        List<String> impls = List.of(MapBenchmark.class.getField("impl").getAnnotation(Param.class).value());
+
+        Map<String, RunResult> results = byImpl(new Runner(oneShortIteration("MapBenchmark\\.get_1t$")
+                .param("keys", "zipfian")
+                .param("size", "2000")
+                .build()).run());
+
+        assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(impls);
+        results.forEach((impl, result) -> assertThat(result.getPrimaryResult().getScore()).as(impl).isPositive());
+
+        RunResult local = results.get(SlotGridTarget.OWNER_LOCAL);
+        assertThat(secondary(local, "executedOnEntryNode")).isPositive();
+        assertThat(secondary(local, "executedOnOtherNodes")).isZero();
+        assertThat(secondary(local, "redirects")).isZero();
+        RunResult remote = results.get(SlotGridTarget.SAME_JVM_REMOTE);
+        assertThat(secondary(remote, "executedOnEntryNode")).isZero();
+        assertThat(secondary(remote, "executedOnOtherNodes")).isPositive();
+        assertThat(secondary(remote, "redirects")).isZero();
+    }
+
+    @Test
+    void mapBenchmark_readerAndWriterGroup_reportsBothSides() throws RunnerException {
+        Collection<RunResult> results = new Runner(oneShortIteration("MapBenchmark\\.readWrite_2t$")
+                .param("impl", SlotGridTarget.SAME_JVM_REMOTE)
+                .param("keys", "uniform")
+                .param("size", "2000")
+                .build()).run();
+
+        RunResult result = results.iterator().next();
+        assertThat(results).hasSize(1);
+        assertThat(secondary(result, "readWrite_2t_get")).isPositive();
+        assertThat(secondary(result, "readWrite_2t_put")).isPositive();
+    }
+
+    @Test
+    void getCostAndKeySlotBenchmarks_answer() throws RunnerException {
+        Collection<RunResult> results = new Runner(oneShortIteration("GetCostBenchmark|KeySlotBenchmark\\.crc16String")
+                .param("size", "1000")
+                .param("keyLength", "24")
+                .param("tagged", "true")
+                .build()).run();
+
+        assertThat(results).hasSize(5 + 1);
+        results.forEach(result -> assertThat(result.getPrimaryResult().getScore())
+                .as(result.getParams().getBenchmark() + " " + result.getParams().getParam("impl")).isPositive());
+    }
+
+    @Test
+    void jvmFlagsFile_holdsTheRootPomProperty() throws IOException {
+        String flags = Files.readString(Path.of("target", "jvm.flags"), StandardCharsets.UTF_8);
+
+        assertThat(flags).doesNotContain("${").contains("--add-opens=java.base/java.lang=ALL-UNNAMED")
+                .contains("-Dchronicle.analytics.disable=true");
+    }
+}
