@@ -48,7 +48,6 @@ final class LoadWorker implements Runnable {
     private final long maxOps;
     private final SplittableRandom random;
     private final long[] opCounts = new long[Op.values().length];
-    private volatile long opsDone;
 
     LoadWorker(int index, SoakConfig config, KvModel kv, CounterModel counters, ScrambledZipfian zipf, Spike spike,
             List<GridMap<String, String>> kvMaps, List<GridMap<String, Long>> counterMaps, LatencyRecorders latency,
@@ -80,16 +79,7 @@ final class LoadWorker implements Runnable {
             }
             runOne(now);
             done++;
-            if ((done & 255) == 0) {
-                opsDone = done;
-            }
         }
-        opsDone = done;
-    }
-
-    /** @return operations completed (updated every 256) */
-    long opsDone() {
-        return opsDone;
     }
 
     /** @return operations by {@link Op}; read after the thread ended */

@@ -45,7 +45,7 @@ final class ReportHtml {
         h.append("<h1>SlotGrid soak run<span class=\"verdict ").append(r.passed() ? "pass\">PASS" : "fail\">FAIL")
                 .append("</span></h1>\n");
         h.append("<p class=\"sub\">seed <b>").append(r.config().seed()).append("</b> · started ")
-                .append(escape(r.startedAt())).append(" · ").append(escape(r.environment().get("cores")))
+                .append(escape(r.startedAt().replaceAll("\\.\\d+", ""))).append(" · ").append(escape(r.environment().get("cores")))
                 .append(" cores · ").append(escape(r.environment().get("java"))).append(" · commit ")
                 .append(escape(r.environment().get("commit"))).append("</p>\n");
         tiles(h, r);
@@ -77,7 +77,7 @@ final class ReportHtml {
 
         h.append("<h2>Invariants</h2>\n<p class=\"how\">Every read, every write's previous value and every counter "
                 + "is checked against the client's model as the run goes; a sample of keys is re-read in bulk every "
-                + "interval; every key is checked at the end.</p>\n<table><tr><th>invariant</th><th>holds when</th>"
+                + "interval; every key is checked at the end: " + escape(ReportMarkdown.checks(r)) + ".</p>\n<table><tr><th>invariant</th><th>holds when</th>"
                 + "<th>violations</th><th>first example</th></tr>\n");
         for (String[] row : ReportMarkdown.invariantRows(r)) {
             boolean bad = !row[2].equals("0");

@@ -53,10 +53,23 @@ final class ReportMarkdown {
                 fc.get("kvKeysChecked"), fc.get("kvKeysWrong"), fc.get("countersChecked"), fc.get("countersWrong"),
                 fc.get("incrementsAcknowledged"), fc.get("keysAuditedWhileRunning"), fc.get("slotsServed"),
                 fc.get("nodes"), fc.get("epoch")));
+        f.put("Checks", checks(r));
         f.put("Failed operations", r.failuresByCause().isEmpty() ? "none" : r.failuresByCause().toString());
         f.put("Machine", r.environment().get("cores") + " cores, " + r.environment().get("java") + ", heap "
                 + r.environment().get("maxHeapMiB") + " MiB, commit " + r.environment().get("commit"));
         return f;
+    }
+
+    /** @return how many answers were checked against the model, and when */
+    static String checks(SoakResult r) {
+        Map<String, Long> ops = r.opsByType();
+        long reads = ops.get("get") + ops.get("get_counter");
+        long merges = ops.get("merge");
+        long writes = r.totalOps() - reads - merges;
+        Map<String, Long> fc = r.finalCheck();
+        return String.format(Locale.ROOT, "%,d reads, %,d writes' previous values and %,d merge results checked as "
+                + "they returned; %,d keys re-read in bulk while running; %,d keys checked at the end", reads, writes,
+                merges, fc.get("keysAuditedWhileRunning"), fc.get("kvKeysChecked") + fc.get("countersChecked"));
     }
 
     static String latency(LatencyPoint p) {

@@ -1,0 +1,134 @@
+package dev.slotgrid.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.slotgrid.GridMap;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A checker that cannot fail proves nothing: each test runs the soak against a store broken in one
+ * way (wrapping the grid's map handles) and requires the checker to notice while the load runs, to
+ * name the right invariant, and to fail the run with its seed.
+ */
+class CheckerCatchesBrokenStoreTest {
+
+    /** One way to break a store, and the invariants that may report it. */
+    enum Fault {
+        /** Every 100th put is acknowledged but not applied (it even returns the right previous value). */
+        DROPS_PUTS(EnumSet.of(Invariant.STALE_READ, Invariant.LOST_WRITE, Invariant.WRONG_PREVIOUS_VALUE)),
+        /** Every 20th remove is acknowledged but the key stays. */
+        IGNORES_REMOVES(EnumSet.of(Invariant.RESURRECTED_KEY, Invariant.WRONG_PREVIOUS_VALUE)),
+        /** Every 100th increment returns the right sum but is not applied. */
+        LOSES_INCREMENTS(EnumSet.of(Invariant.COUNTER_MISMATCH)),
+        /** Every 20th read answers with the value an earlier read of the key saw. */
+        SERVES_STALE_READS(EnumSet.of(Invariant.STALE_READ, Invariant.RESURRECTED_KEY, Invariant.LOST_WRITE)),
+        /** Every 500th read answers with another key's value. */
+        MIXES_UP_KEYS(EnumSet.of(Invariant.CORRUPT_VALUE));
+
+        final Set<Invariant> reportedAs;
+
+        Fault(Set<Invariant> reportedAs) {
+            this.reportedAs = reportedAs;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void aBrokenStore_isCaughtWhileRunning_andFailsTheRun(Fault fault) throws Exception {
+        SoakConfig config = SoakConfig.parse("--duration=30s", "--keys=2000", "--threads=2", "--churn-every=0",
+                "--migrations-per-sec=5", "--spike-for=0", "--seed=" + (4242 + fault.ordinal()),
+                "--report-dir=target/soak-reports/broken");
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        SoakRun run = new SoakRun(config, new PrintStream(output, true, StandardCharsets.UTF_8), false,
+                kvWrapper(fault), counterWrapper(fault));
+        CompletableFuture<SoakResult> running = CompletableFuture.supplyAsync(run::run);
+
+        await().atMost(Duration.ofSeconds(25)).until(() -> run.violationsSoFar() > 0 || running.isDone());
+        run.stop();
+        SoakResult result = running.get(60, TimeUnit.SECONDS);
+
+        assertThat(result.loadSeconds()).as("caught before the run's end").isLessThan(28);
+        assertThat(result.passed()).isFalse();
+        assertThat(fault.reportedAs).anyMatch(invariant -> result.violations().get(invariant) > 0);
+        assertThat(result.violations().get(Invariant.FAILED_OPERATION)).isZero();
+        assertThat(result.summary()).startsWith("FAIL").contains("seed " + config.seed())
+                .contains("repeat with: ./soak").contains("--seed=" + config.seed());
+    }
+
+    private static UnaryOperator<GridMap<String, String>> kvWrapper(Fault fault) {
+        return map -> switch (fault) {
+            case DROPS_PUTS -> new ForwardingGridMap<>(map) {
+                final AtomicLong puts = new AtomicLong();
+
+                @Override
+                public String put(String key, String value) {
+                    return puts.incrementAndGet() % 100 == 0 ? delegate.get(key) : delegate.put(key, value);
+                }
+            };
+            case IGNORES_REMOVES -> new ForwardingGridMap<>(map) {
+                final AtomicLong removes = new AtomicLong();
+
+                @Override
+                public String remove(String key) {
+                    return removes.incrementAndGet() % 20 == 0 ? delegate.get(key) : delegate.remove(key);
+                }
+            };
+            case SERVES_STALE_READS -> new ForwardingGridMap<>(map) {
+                final AtomicLong reads = new AtomicLong();
+                final ConcurrentHashMap<String, String> seen = new ConcurrentHashMap<>();
+
+                @Override
+                public String get(String key) {
+                    String now = delegate.get(key);
+                    String earlier = now == null ? seen.get(key) : seen.put(key, now);
+                    return reads.incrementAndGet() % 20 == 0 && earlier != null ? earlier : now;
+                }
+            };
+            case MIXES_UP_KEYS -> new ForwardingGridMap<>(map) {
+                final AtomicLong reads = new AtomicLong();
+
+                @Override
+                public String get(String key) {
+                    if (reads.incrementAndGet() % 500 == 0) {
+                        String other = delegate.get(key.equals("key:0") ? "key:1" : "key:0");
+                        return other != null ? other : delegate.get(key);
+                    }
+                    return delegate.get(key);
+                }
+            };
+            default -> map;
+        };
+    }
+
+    private static UnaryOperator<GridMap<String, Long>> counterWrapper(Fault fault) {
+        if (fault != Fault.LOSES_INCREMENTS) {
+            return UnaryOperator.identity();
+        }
+        return map -> new ForwardingGridMap<>(map) {
+            final AtomicLong merges = new AtomicLong();
+
+            @Override
+            public Long merge(String key, Long value, BiFunction<? super Long, ? super Long, ? extends Long> function) {
+                if (merges.incrementAndGet() % 100 == 0) {
+                    Long current = delegate.get(key);
+                    return current == null ? value : function.apply(current, value);
+                }
+                return delegate.merge(key, value, function);
+            }
+        };
+    }
+}

@@ -1,0 +1,123 @@
+package dev.slotgrid.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The models' verdicts on single answers, one per kind of wrong answer and the right ones beside them. */
+class ModelCheckTest {
+
+    private final String[] keys = {"key:0", "key:1", "key:2"};
+    private KvModel kv;
+    private CounterModel counters;
+    private ViolationLog log;
+
+    @BeforeEach
+    void setUp() {
+        kv = new KvModel(keys, 64, 1);
+        counters = new CounterModel(keys);
+        log = new ViolationLog(System.nanoTime());
+    }
+
+    /** Owner writes: put #1, put #2 acknowledged; returns the state after. */
+    private long twoPuts(int item) {
+        kv.ack(item, kv.begin(item, false));
+        long second = kv.begin(item, false);
+        kv.ack(item, second);
+        return second;
+    }
+
+    @Test
+    void values_encodeKeyAndSequence_andAnythingElseIsNotAValue() {
+        String value = kv.value(1, 7);
+        assertThat(value).hasSize(64).startsWith("1:7:");
+        assertThat(kv.seqOfValue(1, value)).isEqualTo(7);
+        assertThat(kv.seqOfValue(2, value)).as("another key's value").isEqualTo(-1);
+        assertThat(kv.seqOfValue(1, value.substring(0, 63) + "!")).as("a damaged character").isEqualTo(-1);
+        assertThat(kv.seqOfValue(1, "garbage")).isEqualTo(-1);
+    }
+
+    @Test
+    void aRead_ofTheAcknowledgedValue_orOfAWriteInFlight_holds() {
+        long acked = twoPuts(0);
+        assertThat(kv.checkRead(0, acked, kv.value(0, 2), log, "get")).isTrue();
+        kv.begin(0, false); // put #3 in flight
+        assertThat(kv.checkRead(0, acked, kv.value(0, 3), log, "get")).isTrue();
+        assertThat(log.total()).isZero();
+    }
+
+    @Test
+    void aRead_olderThanTheAcknowledgedWrite_isStale() {
+        long acked = twoPuts(0);
+        assertThat(kv.checkRead(0, acked, kv.value(0, 1), log, "get")).isFalse();
+        assertThat(log.count(Invariant.STALE_READ)).isEqualTo(1);
+    }
+
+    @Test
+    void aValueFromTheFuture_orOfAnotherKey_isCorrupt() {
+        long acked = twoPuts(0);
+        assertThat(kv.checkRead(0, acked, kv.value(0, 9), log, "get")).isFalse();
+        assertThat(kv.checkRead(0, acked, kv.value(1, 2), log, "get")).isFalse();
+        assertThat(log.count(Invariant.CORRUPT_VALUE)).isEqualTo(2);
+    }
+
+    @Test
+    void absent_afterAnAcknowledgedPut_isALostWrite_unlessARemovalStarted() {
+        long acked = twoPuts(0);
+        assertThat(kv.checkRead(0, acked, null, log, "get")).isFalse();
+        assertThat(log.count(Invariant.LOST_WRITE)).isEqualTo(1);
+        kv.begin(0, true); // remove #3 in flight
+        assertThat(kv.checkRead(0, acked, null, log, "get")).isTrue();
+        assertThat(log.total()).isEqualTo(1);
+    }
+
+    @Test
+    void anOlderValue_afterAnAcknowledgedRemove_isAResurrection() {
+        twoPuts(0);
+        long removed = kv.begin(0, true);
+        kv.ack(0, removed);
+        assertThat(kv.checkRead(0, removed, null, log, "get")).isTrue();
+        assertThat(kv.checkRead(0, removed, kv.value(0, 2), log, "get")).isFalse();
+        assertThat(log.count(Invariant.RESURRECTED_KEY)).isEqualTo(1);
+        assertThat(kv.checkFinal(0, kv.value(0, 2), log)).isFalse();
+        assertThat(log.count(Invariant.RESURRECTED_KEY)).isEqualTo(2);
+    }
+
+    @Test
+    void theOwnersPreviousValue_mustBeExact_butEitherIsAcceptedAfterAFailedWrite() {
+        long acked = twoPuts(0);
+        assertThat(kv.checkPrevious(0, acked, acked, kv.value(0, 2), "put")).isNull();
+        assertThat(kv.checkPrevious(0, acked, acked, kv.value(0, 1), "put")).contains("returned previous");
+        assertThat(kv.checkPrevious(0, acked, acked, null, "put")).contains("put #2");
+        long failed = kv.begin(0, false); // put #3 threw: applied or not, nobody knows
+        assertThat(kv.checkPrevious(0, acked, failed, kv.value(0, 3), "put")).isNull();
+        assertThat(kv.checkPrevious(0, acked, failed, kv.value(0, 2), "put")).isNull();
+    }
+
+    @Test
+    void theFinalValue_mustBeTheLastAcknowledged() {
+        twoPuts(0);
+        assertThat(kv.checkFinal(0, kv.value(0, 2), log)).isTrue();
+        assertThat(kv.checkFinal(0, kv.value(0, 1), log)).isFalse();
+        assertThat(kv.checkFinal(0, null, log)).isFalse();
+        assertThat(log.count(Invariant.LOST_WRITE)).isEqualTo(2);
+        assertThat(kv.checkFinal(1, null, log)).as("never written").isTrue();
+    }
+
+    @Test
+    void counters_mustLieBetweenAcknowledgedAndStartedIncrements_andEqualTheSumAtTheEnd() {
+        counters.begin(0, 5);
+        counters.ack(0, 5);
+        counters.begin(0, 3); // in flight
+        assertThat(counters.check(0, 5, 5L, log, "get")).isTrue();
+        assertThat(counters.check(0, 5, 8L, log, "get")).isTrue();
+        assertThat(counters.check(0, 5, 4L, log, "get")).as("an increment lost").isFalse();
+        assertThat(counters.check(0, 5, 9L, log, "get")).as("an increment applied twice").isFalse();
+        counters.ack(0, 3);
+        assertThat(counters.checkFinal(0, 8L, log)).isTrue();
+        assertThat(counters.checkFinal(0, 7L, log)).isFalse();
+        assertThat(counters.checkFinal(1, null, log)).isTrue();
+        assertThat(log.count(Invariant.COUNTER_MISMATCH)).isEqualTo(3);
+    }
+}
