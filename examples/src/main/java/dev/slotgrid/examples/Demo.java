@@ -3,6 +3,7 @@ package dev.slotgrid.examples;
 import dev.slotgrid.GridMap;
 import dev.slotgrid.GridNode;
 import dev.slotgrid.GridStats;
+import dev.slotgrid.MigrationStats;
 import dev.slotgrid.NodeStats;
 import dev.slotgrid.SlotGrid;
 import java.io.PrintStream;
@@ -11,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The SlotGrid demo: an embedded cluster in this JVM, a workload with live progress, and what a
@@ -26,6 +30,8 @@ public final class Demo {
 
     private static final int KEYS = 300_000;
     private static final int BAR_WIDTH = 40;
+    /** Entries per second; low enough that the join takes a few seconds and leaves the CPU to the workload. */
+    private static final int MIGRATION_THROTTLE = 15_000;
 
     private final PrintStream out;
     private final boolean terminal;
@@ -57,7 +63,7 @@ public final class Demo {
     }
 
     void run() throws InterruptedException {
-        try (SlotGrid grid = SlotGrid.builder().name("demo").nodes(3).build()) {
+        try (SlotGrid grid = SlotGrid.builder().name("demo").nodes(3).migrationThrottle(MIGRATION_THROTTLE).build()) {
             heading("1. A 3-node grid in this JVM shares 16384 slots");
             for (GridNode node : grid.nodes()) {
                 out.printf("   %-7s owns slots %s%n", node.name(), grid.table().rangesOf(node.id()));
@@ -74,15 +80,51 @@ public final class Demo {
             distribution(grid.stats());
 
             heading("3. Workload: 95% get / 5% put on uniform keys, 2 threads, " + sceneLength.toSeconds() + " s");
+            Workload workload = new Workload(grid, users.name());
             GridStats before = grid.stats();
-            long ops = workload(grid, users);
-            GridStats during = grid.stats().since(before);
-            out.printf(Locale.ROOT, "   %,d operations, %,.0f ops/s; per node:%n", ops, ops / (double) sceneLength.toSeconds());
-            for (NodeStats node : during.nodes()) {
-                out.printf(Locale.ROOT, "   %-7s %s %5.1f%%%n", node.nodeName(), bar(node.operationsTotal(), during.operationsTotal()),
-                        100.0 * node.operationsTotal() / Math.max(1, during.operationsTotal()));
+            long startOps = workload.ops();
+            long startNanos = System.nanoTime();
+            long end = startNanos + sceneLength.toNanos();
+            watch(grid, workload, () -> System.nanoTime() >= end, () -> String.format(Locale.ROOT, "remaining %2d s",
+                    Math.max(0, (end - System.nanoTime() + 999_999_999L) / 1_000_000_000L)));
+            double steadyRate = (workload.ops() - startOps) / ((System.nanoTime() - startNanos) / 1e9);
+            GridStats steady = grid.stats().since(before);
+            out.printf(Locale.ROOT, "   %,.0f ops/s; per node:%n", steadyRate);
+            for (NodeStats node : steady.nodes()) {
+                out.printf(Locale.ROOT, "   %-7s %s %5.1f%%%n", node.nodeName(), bar(node.operationsTotal(), steady.operationsTotal()),
+                        100.0 * node.operationsTotal() / Math.max(1, steady.operationsTotal()));
             }
-            out.printf(Locale.ROOT, "   load skew %.3f (max over mean): %s%n", during.skew(), during.skewBand());
+            out.printf(Locale.ROOT, "   load skew %.3f (max over mean): %s%n", steady.skew(), steady.skewBand());
+
+            heading(String.format(Locale.ROOT, "4. A 4th node joins while the workload runs: 4096 slots move live"
+                    + " (throttled to %,d entries/s)", MIGRATION_THROTTLE));
+            long joinOps = workload.ops();
+            long joinStart = System.nanoTime();
+            CompletableFuture<GridNode> join = grid.addNode("node-3", 1);
+            watch(grid, workload, join::isDone, () -> {
+                MigrationStats m = grid.migrationStats();
+                return String.format(Locale.ROOT, "slots %4d/4096  %,9d entries moved  %,8.0f entries/s  ETA %s",
+                        4096 - Math.min(4096, m.slotsLeft()), m.entriesMoved(), m.entriesPerSecond(),
+                        m.eta().map(eta -> eta.toMillis() / 1000 + " s").orElse("?"));
+            });
+            join.join();
+            double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
+            double joinRate = (workload.ops() - joinOps) / joinSeconds;
+            MigrationStats migrations = grid.migrationStats();
+            out.printf(Locale.ROOT, "   joined in %.1f s; %,d entries moved; %d operations failed meanwhile%n", joinSeconds,
+                    migrations.entriesMoved(), workload.failures());
+            out.printf(Locale.ROOT, "   throughput while slots moved: %,.0f ops/s (%.2fx the steady state)%n", joinRate,
+                    joinRate / steadyRate);
+            out.printf(Locale.ROOT, "   cutover window per slot (writers of that slot retry; readers never wait):"
+                    + " p50 %d us, p99 %d us, max %d us%n", migrations.cutoverP50Nanos() / 1000,
+                    migrations.cutoverP99Nanos() / 1000, migrations.cutoverMaxNanos() / 1000);
+            for (GridNode node : grid.nodes()) {
+                out.printf("   %-7s owns %,5d slots%n", node.name(), grid.table().slotCount(node.id()));
+            }
+            distribution(grid.stats());
+            workload.stop();
+            long failures = workload.failures();
+            out.printf(Locale.ROOT, "   %,d operations in all, %d failed%n", workload.ops(), failures);
 
             heading("Done");
             out.println("   JMX: jconsole shows dev.slotgrid:type=Grid and type=Node while a grid runs.");
@@ -107,49 +149,77 @@ public final class Demo {
         return stats.entries() == 0 ? 1.0 : max * (double) stats.nodes().size() / stats.entries();
     }
 
-    /** Two threads of 95/5 get/put through different entry nodes, with a live progress line. */
-    private long workload(SlotGrid grid, GridMap<String, String> anyEntry) throws InterruptedException {
-        LongAdder ops = new LongAdder();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            GridMap<String, String> map = grid.nodes().get(t % grid.nodes().size()).map(anyEntry.name());
-            SplittableRandom random = new SplittableRandom(t);
-            Thread thread = new Thread(() -> {
-                while (!stop.get()) {
-                    for (int i = 0; i < 1000; i++) {
-                        String key = "user:" + random.nextInt(KEYS);
-                        if (random.nextInt(100) < 95) {
-                            map.get(key);
-                        } else {
-                            map.put(key, "updated");
-                        }
-                    }
-                    ops.add(1000);
-                }
-            }, "demo-worker-" + t);
-            threads.add(thread);
-            thread.start();
-        }
-        long end = System.nanoTime() + sceneLength.toNanos();
+    /** Shows a progress line once a second until {@code done}: throughput, interval skew, and {@code status}. */
+    private void watch(SlotGrid grid, Workload workload, BooleanSupplier done, Supplier<String> status)
+            throws InterruptedException {
         GridStats last = grid.stats();
-        long lastOps = 0;
-        while (System.nanoTime() < end) {
-            TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        long lastOps = workload.ops();
+        long lastNanos = System.nanoTime();
+        for (int tick = 0; tick < 600 && !done.getAsBoolean(); tick++) {
+            for (int i = 0; i < 20 && !done.getAsBoolean(); i++) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
             GridStats now = grid.stats();
             GridStats interval = now.since(last);
-            long total = ops.sum();
-            progress(String.format(Locale.ROOT, "%,10.0f ops/s   skew %.2f %-8s  remaining %2d s", (double) (total - lastOps),
-                    interval.skew(), interval.skewBand(), Math.max(0, (end - System.nanoTime() + 999_999_999L) / 1_000_000_000L)));
+            long ops = workload.ops();
+            long nanos = System.nanoTime();
+            progress(String.format(Locale.ROOT, "%,10.0f ops/s   skew %.2f %-8s  %s", (ops - lastOps) / ((nanos - lastNanos) / 1e9),
+                    interval.skew(), interval.skewBand(), status.get()));
             last = now;
-            lastOps = total;
-        }
-        stop.set(true);
-        for (Thread thread : threads) {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            lastOps = ops;
+            lastNanos = nanos;
         }
         endProgress();
-        return ops.sum();
+    }
+
+    /** Two threads of 95/5 get/put through different entry nodes until stopped. */
+    private static final class Workload {
+        private final LongAdder ops = new LongAdder();
+        private final LongAdder failures = new LongAdder();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Workload(SlotGrid grid, String mapName) {
+            for (int t = 0; t < 2; t++) {
+                GridMap<String, String> map = grid.nodes().get(t).map(mapName);
+                SplittableRandom random = new SplittableRandom(t);
+                Thread thread = new Thread(() -> {
+                    while (!stop.get()) {
+                        for (int i = 0; i < 1000; i++) {
+                            String key = "user:" + random.nextInt(KEYS);
+                            try {
+                                if (random.nextInt(100) < 95) {
+                                    map.get(key);
+                                } else {
+                                    map.put(key, "updated");
+                                }
+                            } catch (RuntimeException e) {
+                                failures.increment();
+                            }
+                        }
+                        ops.add(1000);
+                    }
+                }, "demo-worker-" + t);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+        }
+
+        long ops() {
+            return ops.sum();
+        }
+
+        long failures() {
+            return failures.sum();
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        }
     }
 
     private void progress(String line) {

@@ -21,6 +21,11 @@ class ExamplesRunTest {
         assertThat(output).containsPattern("node-0 +#+\\.* +[\\d,]+ entries +3\\d\\.\\d%");
         assertThat(output).containsPattern("ops/s +skew \\d\\.\\d\\d (HEALTHY|WARNING|CRITICAL)");
         assertThat(output).containsPattern("load skew \\d\\.\\d{3} \\(max over mean\\): HEALTHY");
+        assertThat(output).contains("4. A 4th node joins while the workload runs");
+        assertThat(output).containsPattern("joined in [\\d.]+ s; [\\d,]+ entries moved; 0 operations failed meanwhile");
+        assertThat(output).contains("node-3  owns 4,096 slots");
+        assertThat(output).containsPattern("node-3 +#+\\.* +[\\d,]+ entries +2\\d\\.\\d%");
+        assertThat(output).containsPattern("[\\d,]+ operations in all, 0 failed");
     }
 
     @Test
