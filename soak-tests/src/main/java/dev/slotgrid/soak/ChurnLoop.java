@@ -31,9 +31,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Concurrency: the loop and every decision run on the churn thread; the changes' futures
  * complete on the grid's threads and only append to the event log ({@link #events()}, safe from
- * any thread) and report violations. Bounds: the loop ends on {@code stop} or at the deadline;
- * each wait is at most {@value #POLL_MILLIS} ms; {@link #awaitOutstanding} waits at most
- * {@link MigrationDriver#CHANGE_TIMEOUT_SECONDS} for the changes still running.
+ * any thread) and report violations. Bounds: the loop ends on {@code stop}, at the deadline, or
+ * after a cap on its passes; each wait is at most {@value #POLL_MILLIS} ms;
+ * {@link #awaitOutstanding} waits at most {@link MigrationDriver#CHANGE_TIMEOUT_SECONDS} for the
+ * changes still running.
  */
 final class ChurnLoop implements Runnable {
 
@@ -91,7 +92,10 @@ final class ChurnLoop implements Runnable {
         long now = System.nanoTime();
         long nextChurn = churnPeriod > 0 ? now + churnPeriod : Long.MAX_VALUE;
         long nextMigration = migrationPeriod > 0 ? now + migrationPeriod : Long.MAX_VALUE;
-        while (!stop.getAsBoolean() && (now = System.nanoTime()) < deadlineNanos) {
+        // every pass starts a change or waits; a generous cap bounds the passes besides the deadline
+        long maxPasses = 100 * (config.duration().toMillis() + 1000);
+        for (long pass = 0; pass < maxPasses && !stop.getAsBoolean() && (now = System.nanoTime()) < deadlineNanos;
+                pass++) {
             if (now >= nextChurn && pendingChange.isDone()) {
                 churnOnce();
                 nextChurn = now + churnPeriod;

@@ -98,8 +98,8 @@ final class ReportCharts {
 
     String migrations() {
         double width = x.length > 1 ? x[1] - x[0] : 1;
-        SvgChart chart = decorate(new SvgChart("Slot migrations completed per interval, and slots waiting to move", xMax,
-                ReportCharts::count));
+        SvgChart chart = decorate(new SvgChart("Slot migrations completed per interval, and slots waiting to move (log "
+                + "scale)", xMax, ReportCharts::count).logY().yRange(0.5, Double.NaN).whenEmpty("no slot moved in this run"));
         chart.bars("slots migrated", BLUE, x, series(s -> s.migration().slotsDone()), width);
         chart.bars("changes refused or failed", RED, x, series(s -> s.changesByOutcome().entrySet().stream()
                 .filter(e -> !e.getKey().endsWith("/DONE") && !e.getKey().endsWith("/CANCELLED"))

@@ -20,7 +20,7 @@ final class ReportHtml {
             h1{margin:0 0 4px 0;font-size:26px} h2{margin:28px 0 6px 0;font-size:19px;border-bottom:1px solid #ddd}
             .verdict{display:inline-block;padding:3px 14px;border-radius:6px;color:#fff;font-weight:bold;margin-left:10px}
             .pass{background:#2e7d32} .fail{background:#c62828}
-            .sub{color:#555;margin:0 0 12px 0}
+            .sub{color:#555;margin:0 0 12px 0} .story{font-size:15px;max-width:1000px}
             .tiles{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
             .tile{border:1px solid #ddd;border-radius:8px;padding:8px 14px;min-width:150px}
             .tile b{display:block;font-size:22px} .tile span{color:#666;font-size:12px}
@@ -48,6 +48,7 @@ final class ReportHtml {
                 .append(escape(r.startedAt().replaceAll("\\.\\d+", ""))).append(" · ").append(escape(r.environment().get("cores")))
                 .append(" cores · ").append(escape(r.environment().get("java"))).append(" · commit ")
                 .append(escape(r.environment().get("commit"))).append("</p>\n");
+        h.append("<p class=\"story\">").append(escape(ReportMarkdown.narrative(r))).append("</p>\n");
         tiles(h, r);
         if (!r.passed()) {
             h.append("<p><b>Repeat this run:</b> <code>./soak ").append(escape(String.join(" ", r.config().toArgs())))
@@ -65,7 +66,8 @@ final class ReportHtml {
                 .append(charts.get("latency"));
         h.append("<h2>Load per node and skew</h2>\n<p class=\"how\">Operations each node executed as the owner of the "
                 + "key's slot. Skew is the busiest node over the mean: under 1.3 healthy, up to 2.0 warning, above "
-                + "critical.</p>\n").append(charts.get("nodes")).append(charts.get("skew"));
+                + "critical. The celebrity's slot also migrates (every fifth requested migration), so its load hops "
+                + "between nodes.</p>\n").append(charts.get("nodes")).append(charts.get("skew"));
         h.append("<h2>Membership changes and migrations</h2>\n<p class=\"how\">Joins, leaves and single-slot "
                 + "migrations ending in each interval, and the cutover window (how long a slot's writers were "
                 + "held back while it changed owner).</p>\n").append(charts.get("migrations"))
@@ -77,8 +79,8 @@ final class ReportHtml {
 
         h.append("<h2>Invariants</h2>\n<p class=\"how\">Every read, every write's previous value and every counter "
                 + "is checked against the client's model as the run goes; a sample of keys is re-read in bulk every "
-                + "interval; every key is checked at the end: " + escape(ReportMarkdown.checks(r)) + ".</p>\n<table><tr><th>invariant</th><th>holds when</th>"
-                + "<th>violations</th><th>first example</th></tr>\n");
+                + "interval; every key is checked at the end: " + escape(ReportMarkdown.checks(r)) + ".</p>\n");
+        h.append("<table><tr><th>invariant</th><th>holds when</th><th>violations</th><th>first example</th></tr>\n");
         for (String[] row : ReportMarkdown.invariantRows(r)) {
             boolean bad = !row[2].equals("0");
             h.append(bad ? "<tr class=\"violated\">" : "<tr>").append("<td>").append(row[0]).append("</td><td>")
@@ -148,7 +150,8 @@ final class ReportHtml {
         if (shown.isEmpty()) {
             return;
         }
-        h.append("<details><summary>Membership changes (").append(shown.size())
+        h.append(shown.size() <= 40 ? "<details open>" : "<details>").append("<summary>Membership changes (")
+                .append(shown.size())
                 .append(changes.size() > shown.size() ? " joins and leaves, and any migration that failed; completed"
                         + " or cancelled migrations are only counted" : "")
                 .append(")</summary>\n<table><tr><th>at</th><th>action</th><th>target</th><th>outcome</th><th>ms</th>"

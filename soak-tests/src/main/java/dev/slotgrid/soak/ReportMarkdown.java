@@ -60,6 +60,58 @@ final class ReportMarkdown {
         return f;
     }
 
+    /** @return the run in three sentences, for a reader who looks at nothing else */
+    static String narrative(SoakResult r) {
+        Map<String, Long> fc = r.finalCheck();
+        long joins = r.changes().stream().filter(e -> e.action().equals("join") && e.allowed()).count();
+        long leaves = r.changes().stream().filter(e -> e.action().equals("leave") && e.allowed()).count();
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%s of load on %d nodes (%d joins and %d leaves "
+                + "while it ran): %,d operations at %,.0f ops/s, p99 %s. ", humanDuration(r.loadSeconds()),
+                r.config().nodes(), joins, leaves, r.totalOps(), r.meanOpsPerSecond(), ReportCharts.micros(r.latency().p99())));
+        t.append("Every answer was checked against the client's model as it came, and every key at the end: ");
+        if (r.passed()) {
+            t.append("no invariant broke. ");
+        } else {
+            t.append(r.totalViolations()).append(" violations (");
+            StringBuilder which = new StringBuilder();
+            r.violations().forEach((invariant, n) -> {
+                if (n > 0) {
+                    which.append(which.length() == 0 ? "" : ", ").append(invariant).append(' ').append(n);
+                }
+            });
+            t.append(which).append("). ");
+        }
+        t.append(String.format(Locale.ROOT, "%,d slots migrated live (%,d cancelled on purpose); writers of a moving "
+                + "slot were held back at most %s (p99 %s).", fc.get("migrationsDone"), fc.get("migrationsCancelled"),
+                ReportCharts.micros(fc.get("cutoverMaxMicros")), ReportCharts.micros(fc.get("cutoverP99Micros"))));
+        SoakResult.SpikeInfo spike = r.spike();
+        if (spike.toSeconds() > spike.fromSeconds()) {
+            double inside = 1;
+            double outside = 1;
+            for (Sample sample : r.samples()) {
+                if (sample.spikeActive()) {
+                    inside = Math.max(inside, sample.skew());
+                } else {
+                    outside = Math.max(outside, sample.skew());
+                }
+            }
+            t.append(String.format(Locale.ROOT, " During the celebrity spike (%s to %s: %s at ×%.0f, %.0f%% of all "
+                    + "operations) the load skew peaked at %.2f (%s); outside it, at %.2f (%s).",
+                    ProgressLine.clock(spike.fromSeconds()), ProgressLine.clock(spike.toSeconds()), spike.key(),
+                    spike.multiple(), 100 * spike.spikeShare(), inside, dev.slotgrid.SkewBand.of(inside), outside,
+                    dev.slotgrid.SkewBand.of(outside)));
+        }
+        return t.toString();
+    }
+
+    static String humanDuration(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.0f s", seconds);
+        }
+        long s = Math.round(seconds);
+        return s % 60 == 0 ? s / 60 + " min" : String.format(Locale.ROOT, "%d min %d s", s / 60, s % 60);
+    }
+
     /** @return how many answers were checked against the model, and when */
     static String checks(SoakResult r) {
         Map<String, Long> ops = r.opsByType();
@@ -94,6 +146,7 @@ final class ReportMarkdown {
         StringBuilder md = new StringBuilder();
         md.append("# SlotGrid soak run: ").append(r.passed() ? "PASS" : "FAIL").append("\n\n");
         md.append("Seed ").append(r.config().seed()).append(", started ").append(r.startedAt()).append(".\n\n");
+        md.append(narrative(r)).append("\n\n");
         md.append("Repeat: `./soak ").append(String.join(" ", r.config().toArgs())).append("`\n\n");
         md.append("| figure | value |\n|---|---|\n");
         keyFigures(r).forEach((label, value) -> md.append("| ").append(label).append(" | ").append(cell(value))

@@ -65,7 +65,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         o.put("spike-for", new String[] {"10%", "how long the spike lasts (time, or % of duration; 0 = off)"});
         o.put("spike-multiple", new String[] {"40", "celebrity traffic during the spike / its normal traffic"});
         o.put("spike-rank", new String[] {"10", "popularity rank of the celebrity key (0 = hottest)"});
-        o.put("migrations-per-sec", new String[] {"2", "single-slot live migrations requested per second (0 = off)"});
+        o.put("migrations-per-sec", new String[] {"5", "single-slot live migrations requested per second (0 = off)"});
         o.put("migration-throttle", new String[] {"500000", "grid's migration throttle, entries per second"});
         o.put("migrations-in-flight", new String[] {"2", "grid's cap on slot migrations running at once"});
         o.put("churn-every", new String[] {"30s", "pause between membership changes: join, then leave (0 = off)"});

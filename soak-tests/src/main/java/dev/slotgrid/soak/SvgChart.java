@@ -160,7 +160,7 @@ final class SvgChart {
             double w = Math.max(1, bar.width / xMax * plotW * 0.8);
             for (int i = 0; i < bar.x.length; i++) {
                 if (Double.isFinite(bar.y[i]) && bar.y[i] > 0) {
-                    double top = yPix(bar.y[i], yMin, yMax, plotH);
+                    double top = yPix(Math.max(bar.y[i], yMin), yMin, yMax, plotH);
                     svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                             + "fill=\"%s\"/>%n", xPix(bar.x[i], plotW) - w, top, w, TOP + plotH - top, bar.color));
                 }
@@ -232,7 +232,7 @@ final class SvgChart {
         }
         for (Bars bar : bars) {
             for (double v : bar.y) {
-                if (Double.isFinite(v)) {
+                if (Double.isFinite(v) && (!logY || v > 0)) {
                     min = Math.min(min, v);
                     max = Math.max(max, v);
                 }
@@ -263,7 +263,7 @@ final class SvgChart {
     private void yAxis(StringBuilder svg, double yMin, double yMax, double plotW, double plotH) {
         List<Double> ticks = new ArrayList<>();
         if (logY) {
-            for (double t = yMin; t <= yMax * 1.0001; t *= 10) {
+            for (double t = Math.pow(10, Math.ceil(Math.log10(yMin) - 1e-9)); t <= yMax * 1.0001; t *= 10) {
                 ticks.add(t);
             }
         } else {
