@@ -30,6 +30,12 @@ import java.util.function.Function;
  * ({@link #getAll}, {@link #putAll}) are atomic per key only. {@link #size()} is an estimate while
  * writes or migrations run.
  *
+ * <p><b>Hot keys.</b> A key under hot-key handling trades some of this for load spread, and only
+ * when a policy or an operator asks: a near-cached key may be read from a copy up to the near-cache
+ * TTL old; a salted key (of a mergeable map) is read by folding its parts, each read atomically, so
+ * a read is linearizable for sum-like mergers; a write other than {@link #add} or {@code merge}
+ * first folds the key back into one entry.
+ *
  * <p><b>Failure.</b> An exception thrown by a remapping function reaches the caller and changes
  * nothing. A write that meets its slot in the short cutover window of a migration is retried
  * transparently; it does not fail. {@link IllegalStateException} means the grid could not route
@@ -49,7 +55,8 @@ public interface GridMap<K, V> {
     String name();
 
     /**
-     * Returns the value of a key.
+     * Returns the value of a key. A near-cached key (hot-key handling) may be served from a copy up
+     * to the near-cache TTL old; a salted key's parts are read and folded.
      *
      * @param key the key
      * @return its value, or {@code null} if absent
@@ -148,7 +155,9 @@ public interface GridMap<K, V> {
     /**
      * Stores {@code value} if the key is absent, else the function of the current value and
      * {@code value} ({@code null} removes it), atomically. The counter idiom:
-     * {@code merge(key, 1L, Long::sum)}.
+     * {@code merge(key, 1L, Long::sum)}. On a salted key of a mergeable map the map's merger is used
+     * instead of the function (they must agree), and the value returned is the parts folded right
+     * after the write, which costs a read of every part: use {@link #add} when the result is not needed.
      *
      * @param key the key
      * @param value the value to store or merge in
@@ -156,6 +165,30 @@ public interface GridMap<K, V> {
      * @return the new value, or {@code null} if absent afterwards
      */
     V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction);
+
+    /**
+     * Merges {@code value} into a key of a mergeable map with the map's {@link dev.slotgrid.spi.Merger}
+     * ({@link SlotGrid#declareMergeable}), returning nothing. The write-hot counter idiom: on a
+     * salted key it costs one write to one part, on the entry node when it holds a part. Atomic per
+     * part; no increment is ever lost, also across changes of the part count and migrations.
+     *
+     * @param key the key
+     * @param value the value to merge in
+     * @throws IllegalStateException if the map is not mergeable
+     */
+    void add(K key, V value);
+
+    /**
+     * Returns a key's value, loading it (and storing it with {@code putIfAbsent}) if absent.
+     * Concurrent calls for one absent key share one load: the loader runs at most once per key at
+     * a time in this JVM, on the thread of the first caller; the others wait for its result. A
+     * loader's exception reaches every waiter and is not remembered: the next call loads again.
+     *
+     * @param key the key
+     * @param loader computes the value of an absent key; {@code null} stores nothing
+     * @return the present or loaded value, or {@code null}
+     */
+    V getOrLoad(K key, Function<? super K, ? extends V> loader);
 
     /**
      * Returns the values of many keys, one call per owner node.

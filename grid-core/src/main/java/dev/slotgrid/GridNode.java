@@ -29,6 +29,8 @@ public final class GridNode {
     private final NodeInfo info;
     private final AtomicReferenceArray<SlotStore> stores = new AtomicReferenceArray<>(SLOTS);
     final StatsRecorder stats = new StatsRecorder();
+    /** This node's sample of the keys it executes operations on; {@code null} with detection off. */
+    final dev.slotgrid.hotkey.HeavyHitters detector;
     private volatile SlotTable table;
     private volatile boolean left;
 
@@ -36,6 +38,7 @@ public final class GridNode {
         this.grid = grid;
         this.info = info;
         this.table = table;
+        this.detector = grid.hotKeys().detecting() ? HotKeys.newDetector() : null;
         for (int slot = 0; slot < SLOTS; slot++) {
             if (table.ownerOf(slot) == info.id()) {
                 stores.set(slot, newOwnedStore(slot, table.epoch()));
@@ -142,7 +145,10 @@ public final class GridNode {
         long tryAgainSince = 0;
         for (;;) {
             try {
-                return grid.peer(target).execute(op, mapId, slot, epoch, key, a, b);
+                GridNode owner = grid.peer(target);
+                Object result = owner.execute(op, mapId, slot, epoch, key, a, b);
+                grid.hotKeys().record(owner, mapId, key, op.isWrite());
+                return result;
             } catch (Redirect redirect) {
                 if (redirect.route == Route.TRYAGAIN) {
                     if (tries == 0) {

@@ -36,7 +36,64 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         Objects.requireNonNull(key, "key must not be null");
         int slot = grid.slotOf(key);
         grid.requireOpen();
-        return entry.route(op, mapId, slot, ByteArrayKey.storedForm(key, op.isWrite()), a, b);
+        Object stored = ByteArrayKey.storedForm(key, op.isWrite());
+        HotKeys.MapState hot = grid.hotKeys().state(mapId);
+        return hot == null ? entry.route(op, mapId, slot, stored, a, b) : callHot(hot, op, slot, stored, a, b);
+    }
+
+    /** A map with near-cached or salted keys, or a merger: reads may fold or hit a near cache; writes keep them right. */
+    private Object callHot(HotKeys.MapState hot, OpType op, int slot, Object stored, Object a, Object b) {
+        HotKeys hotKeys = grid.hotKeys();
+        if (op == OpType.GET) {
+            return hotKeys.get(entry, hot, slot, stored);
+        }
+        if (op == OpType.CONTAINS_KEY) {
+            return hotKeys.get(entry, hot, slot, stored) != null;
+        }
+        if (op == OpType.MERGE && hot.merger != null && hot.anySalted && hot.salts.containsKey(stored)) {
+            hotKeys.add(entry, hot, slot, stored, a); // with the map's merger: see GridMap#merge
+            return hotKeys.get(entry, hot, slot, stored);
+        }
+        hotKeys.beforeWrite(hot, stored);
+        Object result = entry.route(op, mapId, slot, stored, a, b);
+        hotKeys.afterWrite(hot, stored);
+        return result;
+    }
+
+    @Override
+    public void add(K key, V value) {
+        Objects.requireNonNull(key, "key must not be null");
+        requireValue(value);
+        HotKeys.MapState hot = grid.hotKeys().state(mapId);
+        if (hot == null || hot.merger == null) {
+            throw new IllegalStateException("map '" + name + "' is not mergeable; declare it with"
+                    + " SlotGrid.declareMergeable(\"" + name + "\", merger) to use add");
+        }
+        int slot = grid.slotOf(key);
+        grid.requireOpen();
+        grid.hotKeys().add(entry, hot, slot, ByteArrayKey.storedForm(key, true), value);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V getOrLoad(K key, Function<? super K, ? extends V> loader) {
+        requireFunction(loader);
+        V present = get(key);
+        if (present != null) {
+            return present;
+        }
+        return (V) grid.hotKeys().getOrLoad(mapId, ByteArrayKey.storedForm(key, false), () -> {
+            V again = get(key); // a load that just finished may have stored it
+            if (again != null) {
+                return again;
+            }
+            V loaded = loader.apply(key);
+            if (loaded == null) {
+                return null;
+            }
+            V prior = putIfAbsent(key, loaded);
+            return prior != null ? prior : loaded;
+        });
     }
 
     private static <T> T requireValue(T value) {
@@ -165,6 +222,17 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
      */
     private Object[] executeGrouped(OpType op, List<? extends K> keys, Object[] args) {
         int n = keys.size();
+        if (grid.hotKeys().state(mapId) != null) {
+            // hot keys need their own path (folds, near caches, invalidations): key by key, after checks
+            for (K key : keys) {
+                grid.slotOf(key);
+            }
+            Object[] results = new Object[n];
+            for (int i = 0; i < n; i++) {
+                results[i] = call(op, keys.get(i), args == null ? null : args[i], null);
+            }
+            return results;
+        }
         int[] slots = new int[n];
         Object[] stored = new Object[n];
         for (int i = 0; i < n; i++) {
@@ -178,6 +246,8 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
             byOwner.computeIfAbsent(table.ownerOf(slots[i]), owner -> new ArrayList<>()).add(i);
         }
         Object[] results = new Object[n];
+        grid.hotKeys().batches.add(byOwner.size());
+        grid.hotKeys().batchedRequests.add(n);
         byOwner.forEach((owner, batch) -> grid.peer(owner).executeBatch(op, mapId, table.epoch(),
                 batch.stream().mapToInt(Integer::intValue).toArray(), slots, stored, args, results));
         for (int i = 0; i < n; i++) {

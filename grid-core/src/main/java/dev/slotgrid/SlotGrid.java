@@ -6,6 +6,7 @@ import dev.slotgrid.slot.NodeInfo;
 import dev.slotgrid.slot.PlacementPlanner;
 import dev.slotgrid.slot.Plan;
 import dev.slotgrid.slot.SlotTable;
+import dev.slotgrid.spi.Merger;
 import dev.slotgrid.spi.Partitioner;
 import dev.slotgrid.spi.Plugins;
 import dev.slotgrid.spi.StoreProvider;
@@ -57,6 +58,7 @@ public final class SlotGrid implements AutoCloseable {
     private final AtomicInteger nextNodeId;
     private final Jmx jmx;
     private final MigrationManager migrations;
+    private final HotKeys hotKeys;
     private final Object tableLock = new Object();
     /** @GuardedBy("membershipLock") */
     private final Set<Integer> leaving = new HashSet<>();
@@ -71,6 +73,11 @@ public final class SlotGrid implements AutoCloseable {
         this.storeProvider = builder.storeProvider;
         this.maxRedirects = builder.maxRedirects;
         this.cutoverTimeoutNanos = builder.cutoverTimeout.toNanos();
+        if (builder.jmx && Jmx.isRegistered(name)) {
+            throw new IllegalArgumentException("a grid named '" + name + "' is already registered in this JVM's"
+                    + " MBean server; choose another name or close that grid");
+        }
+        this.hotKeys = new HotKeys(this, builder.hotKeyDetection, builder.hotKeyPolicy);
         List<NodeInfo> infos = new ArrayList<>();
         for (int i = 0; i < builder.nodes.size(); i++) {
             infos.add(new NodeInfo(i, builder.nodes.get(i).name(), builder.nodes.get(i).weight()));
@@ -87,10 +94,6 @@ public final class SlotGrid implements AutoCloseable {
                 builder.migrationBatchSize);
         this.jmx = builder.jmx ? new Jmx() : null;
         if (jmx != null) {
-            if (Jmx.isRegistered(name)) {
-                throw new IllegalArgumentException("a grid named '" + name + "' is already registered in this JVM's"
-                        + " MBean server; choose another name or close that grid");
-            }
             jmx.registerGrid(this);
             for (GridNode node : nodes) {
                 jmx.registerNode(name, node);
@@ -322,6 +325,83 @@ public final class SlotGrid implements AutoCloseable {
         return migrations.stats();
     }
 
+    // ---------------------------------------------------------------- hot keys
+
+    /**
+     * Declares a map mergeable: its values fold with {@code merger}, which lets a write-hot key be
+     * salted into parts on several nodes (writes with {@link GridMap#add} land in one part, reads
+     * fold them all). Idempotent for the same merger.
+     *
+     * @param mapName the map
+     * @param mergerName a {@link Merger} plugin's name, for example {@code "long-sum"} or {@code "set-union"}
+     * @throws IllegalArgumentException if no merger has that name (the message lists those available)
+     * @throws IllegalStateException if the map is already mergeable with another merger
+     */
+    public void declareMergeable(String mapName, String mergerName) {
+        declareMergeable(mapName, Plugins.load(Merger.class, mergerName));
+    }
+
+    /**
+     * Declares a map mergeable with a merger instance; see {@link #declareMergeable(String, String)}.
+     *
+     * @param mapName the map
+     * @param merger the merger; see its contract
+     * @throws IllegalStateException if the map is already mergeable with another merger
+     */
+    public void declareMergeable(String mapName, Merger<?> merger) {
+        requireOpen();
+        Objects.requireNonNull(merger, "merger must not be null");
+        hotKeys.declareMergeable(maps.idOf(mapName), merger);
+    }
+
+    /**
+     * Serves a key from a near-cache copy on every node (or stops): reads may then see a value up to
+     * the near-cache TTL old (the policy's, 2 s by default); every write of the key drops the copies.
+     * Kept until turned off, whatever the policy's cooldown.
+     *
+     * @param mapName the key's map
+     * @param key the key
+     * @param enabled on or off
+     */
+    public void nearCache(String mapName, Object key, boolean enabled) {
+        requireOpen();
+        Objects.requireNonNull(key, "key must not be null");
+        slotOf(key);
+        hotKeys.nearCache(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), enabled, false, "requested");
+    }
+
+    /**
+     * Splits a key of a mergeable map into {@code parts} parts on distinct nodes (where there are
+     * enough), changes the part count, or ({@code 0}) folds the parts back into one entry. No write
+     * is lost across the change; reads keep folding the old parts until they are folded in. Kept
+     * until changed, whatever the policy's cooldown.
+     *
+     * @param mapName a mergeable map
+     * @param key the key
+     * @param parts 0 to 256
+     * @throws IllegalStateException if the map is not mergeable
+     * @throws IllegalArgumentException if {@code parts} is out of range
+     */
+    public void salt(String mapName, Object key, int parts) {
+        requireOpen();
+        Objects.requireNonNull(key, "key must not be null");
+        if (parts < 0 || parts > 256) {
+            throw new IllegalArgumentException("parts must be between 0 and 256, was " + parts);
+        }
+        slotOf(key);
+        hotKeys.salt(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
+    }
+
+    /**
+     * Hot keys per node, the actions taken, and the near-cache and coalescing counters. Refreshed
+     * by the detector every quarter second.
+     *
+     * @return a snapshot
+     */
+    public HotKeyStats hotKeyStats() {
+        return hotKeys.stats();
+    }
+
     /** Runs {@code change} after every membership change asked for before it, whatever their outcome. */
     private <T> CompletableFuture<T> afterMembershipChanges(java.util.function.Supplier<CompletableFuture<T>> change) {
         synchronized (membershipLock) {
@@ -382,6 +462,7 @@ public final class SlotGrid implements AutoCloseable {
                 return;
             }
             closed = true;
+            hotKeys.shutdown();
             migrations.shutdown();
             for (GridNode node : peers) {
                 if (node != null) {
@@ -408,6 +489,10 @@ public final class SlotGrid implements AutoCloseable {
 
     MapRegistry maps() {
         return maps;
+    }
+
+    HotKeys hotKeys() {
+        return hotKeys;
     }
 
     int maxRedirects() {
@@ -495,8 +580,36 @@ public final class SlotGrid implements AutoCloseable {
         private long migrationThrottle = 500_000;
         private int maxMigrationsInFlight = 2;
         private int migrationBatchSize = 256;
+        private boolean hotKeyDetection = true;
+        private HotKeyPolicy hotKeyPolicy;
 
         private Builder() {
+        }
+
+        /**
+         * Whether each node samples its operations to find hot keys (default on; about one
+         * operation in 16 is sampled into a lock-free queue). Off also turns the policy off.
+         *
+         * @param enabled whether to detect
+         * @return this builder
+         */
+        public Builder hotKeyDetection(boolean enabled) {
+            this.hotKeyDetection = enabled;
+            return this;
+        }
+
+        /**
+         * Lets the grid act on hot keys by itself: near cache for read-hot keys, salting for
+         * write-hot keys of mergeable maps, and a return to normal when they cool down (default:
+         * no automatic action; the manual API always works). Near caching lets readers see values
+         * up to the policy's TTL old; choose it knowingly.
+         *
+         * @param policy the thresholds, from {@link HotKeyPolicy#defaults()}
+         * @return this builder
+         */
+        public Builder hotKeyPolicy(HotKeyPolicy policy) {
+            this.hotKeyPolicy = Objects.requireNonNull(policy, "hotKeyPolicy must not be null");
+            return this;
         }
 
         /**
@@ -691,6 +804,9 @@ public final class SlotGrid implements AutoCloseable {
          * @throws IllegalArgumentException if a grid of the same name is open in this JVM
          */
         public SlotGrid build() {
+            if (hotKeyPolicy != null && !hotKeyDetection) {
+                throw new IllegalArgumentException("a hotKeyPolicy needs hotKeyDetection on");
+            }
             Set<String> names = new HashSet<>();
             for (NodeSpec spec : nodes) {
                 if (!names.add(spec.name())) {

@@ -70,6 +70,17 @@ public final class SingleFlight<K, V> {
         return new CompletionException(cause);
     }
 
+    /**
+     * Lets later callers start a new load of {@code key} instead of joining the one in flight, which
+     * still completes for those who joined it. Call after a write of the key: a read that begins
+     * after the write then never joins a load that began before it.
+     *
+     * @param key the key
+     */
+    public void forget(K key) {
+        inFlight.remove(key);
+    }
+
     /** @return loads run (leaders) */
     public long loads() {
         return loads.sum();
