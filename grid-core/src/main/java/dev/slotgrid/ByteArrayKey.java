@@ -25,6 +25,11 @@ final class ByteArrayKey {
         return key;
     }
 
+    /** The key as a caller sees it: a copy of the bytes for a stored {@code byte[]} key, anything else as is. */
+    static Object userForm(Object stored) {
+        return stored instanceof ByteArrayKey ? ((ByteArrayKey) stored).bytes.clone() : stored;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ByteArrayKey && Arrays.equals(bytes, ((ByteArrayKey) o).bytes);

@@ -98,13 +98,15 @@ final class ReportCharts {
 
     String migrations() {
         double width = x.length > 1 ? x[1] - x[0] : 1;
-        SvgChart chart = decorate(new SvgChart("Slot migrations completed per interval, and slots waiting to move (log "
-                + "scale)", xMax, ReportCharts::count).logY().yRange(0.5, Double.NaN).whenEmpty("no slot moved in this run"));
+        SvgChart chart = decorate(new SvgChart("Slot migrations, redirects and cutover retries per interval (log scale)",
+                xMax, ReportCharts::count).logY().yRange(0.5, Double.NaN).whenEmpty("no slot moved in this run"));
         chart.bars("slots migrated", BLUE, x, series(s -> s.migration().slotsDone()), width);
         chart.bars("changes refused or failed", RED, x, series(s -> s.changesByOutcome().entrySet().stream()
                 .filter(e -> !e.getKey().endsWith("/DONE") && !e.getKey().endsWith("/CANCELLED"))
                 .mapToLong(Map.Entry::getValue).sum()), width);
         chart.line("slots left (running + queued)", AMBER, x, series(s -> s.migration().slotsLeft()));
+        chart.line("redirects followed", "#6a3d9a", x, series(Sample::redirects));
+        chart.line("writes retried in a cutover", GREY, x, series(Sample::tryAgainRetries));
         return chart.render();
     }
 

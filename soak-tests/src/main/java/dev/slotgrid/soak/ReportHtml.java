@@ -68,8 +68,9 @@ final class ReportHtml {
                 + "key's slot. Skew is the busiest node over the mean: under 1.3 healthy, up to 2.0 warning, above "
                 + "critical. The celebrity's slot also migrates (every fifth requested migration), so its load hops "
                 + "between nodes.</p>\n").append(charts.get("nodes")).append(charts.get("skew"));
-        h.append("<h2>Membership changes and migrations</h2>\n<p class=\"how\">Joins, leaves and single-slot "
-                + "migrations ending in each interval, and the cutover window (how long a slot's writers were "
+        h.append("<h2>Membership changes and migrations</h2>\n<p class=\"how\">Slots migrated in each interval (for "
+                + "joins, leaves and the harness's own requests), the redirects callers followed to a slot's new owner, "
+                + "the writes retried while a slot was sealed, and the cutover window (how long a slot's writers were "
                 + "held back while it changed owner).</p>\n").append(charts.get("migrations"))
                 .append(charts.get("cutover"));
         changesTable(h, r.changes());

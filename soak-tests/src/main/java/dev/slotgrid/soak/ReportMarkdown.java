@@ -22,7 +22,7 @@ final class ReportMarkdown {
         Map<String, String> f = new LinkedHashMap<>();
         SoakConfig c = r.config();
         f.put("Load", String.format(Locale.ROOT, "%s on %d nodes, %d threads, %,d keys × 2 maps, values of %d chars, "
-                + "mix %d/%d/%d read/write/merge, Zipf θ %.2f", ProgressLine.clock(r.loadSeconds()), c.nodes(), c.threads(),
+                + "mix %d/%d/%d read/write/merge, Zipf θ %.2f", humanDuration(r.loadSeconds()), c.nodes(), c.threads(),
                 c.keys(), c.valueSize(), c.readPercent(), c.writePercent(), c.mergePercent(), c.zipfTheta()));
         f.put("Operations", String.format(Locale.ROOT, "%,d (%,.0f ops/s mean)", r.totalOps(), r.meanOpsPerSecond()));
         f.put("Latency, all operations", latency(r.latency()));
@@ -145,7 +145,8 @@ final class ReportMarkdown {
     static String render(SoakResult r) {
         StringBuilder md = new StringBuilder();
         md.append("# SlotGrid soak run: ").append(r.passed() ? "PASS" : "FAIL").append("\n\n");
-        md.append("Seed ").append(r.config().seed()).append(", started ").append(r.startedAt()).append(".\n\n");
+        md.append("Seed ").append(r.config().seed()).append(", started ")
+                .append(r.startedAt().replaceAll("\\.\\d+", "")).append(".\n\n");
         md.append(narrative(r)).append("\n\n");
         md.append("Repeat: `./soak ").append(String.join(" ", r.config().toArgs())).append("`\n\n");
         md.append("| figure | value |\n|---|---|\n");

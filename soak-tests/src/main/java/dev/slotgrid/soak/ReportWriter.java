@@ -203,6 +203,8 @@ final class ReportWriter {
         out.put("cutoverP50MicrosSinceStart", samples.stream().map(s -> s.migration().cutoverP50Micros()).toList());
         out.put("cutoverP99MicrosSinceStart", samples.stream().map(s -> s.migration().cutoverP99Micros()).toList());
         out.put("cutoverMaxMicrosSinceStart", samples.stream().map(s -> s.migration().cutoverMaxMicros()).toList());
+        out.put("redirects", samples.stream().map(Sample::redirects).toList());
+        out.put("tryAgainRetries", samples.stream().map(Sample::tryAgainRetries).toList());
         out.put("violationsSoFar", samples.stream().map(Sample::violationsSoFar).toList());
         out.put("entries", samples.stream().map(Sample::entries).toList());
         List<Object> nodes = new ArrayList<>();

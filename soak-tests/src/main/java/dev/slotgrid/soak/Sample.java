@@ -17,12 +17,14 @@ import java.util.Map;
  * @param changesByOutcome membership changes and migrations that ended in the interval, by
  *     {@code action/outcome} (e.g. {@code join/REFUSED})
  * @param migration the grid's migration figures of the interval
+ * @param redirects MOVED/FENCED redirects followed by operations in the interval (all entry nodes)
+ * @param tryAgainRetries retries of writes that met a slot in its cutover window, in the interval
  * @param violationsSoFar invariant violations since the start
  * @param entries entries held by all nodes at the end of the interval
  */
 record Sample(double atSeconds, double seconds, long ops, LatencyPoint latency, Map<String, LatencyPoint> latencyByKind,
         Map<String, Long> opsByNode, double skew, long epoch, boolean spikeActive, Map<String, Long> changesByOutcome,
-        MigrationPoint migration, long violationsSoFar, long entries) {
+        MigrationPoint migration, long redirects, long tryAgainRetries, long violationsSoFar, long entries) {
 
     /** @return operations per second in the interval */
     double opsPerSecond() {

@@ -62,8 +62,12 @@ final class Sampler {
         GridStats stats = grid.stats();
         GridStats interval = stats.since(previousStats);
         Map<String, Long> opsByNode = new LinkedHashMap<>();
+        long redirects = 0;
+        long retries = 0;
         for (NodeStats node : interval.nodes()) {
             opsByNode.put(node.nodeName(), node.operationsTotal());
+            redirects += node.redirectsFollowed();
+            retries += node.tryAgainRetries();
         }
         List<Event> log = events.get();
         Map<String, Long> changes = new TreeMap<>();
@@ -80,7 +84,7 @@ final class Sampler {
                 anyCutover ? m.cutoverMaxNanos() / 1e3 : Double.NaN);
         Sample sample = new Sample((now - runStartNanos) / 1e9, (now - previousNanos) / 1e9, all.getTotalCount(),
                 LatencyPoint.of(all), latencyByKind, opsByNode, interval.skew(), stats.epoch(),
-                spikeActive.test(now), changes, migration, violations.total(), stats.entries());
+                spikeActive.test(now), changes, migration, redirects, retries, violations.total(), stats.entries());
         samples.add(sample);
         previousStats = stats;
         previousNanos = now;

@@ -150,8 +150,11 @@ public final class SoakRun {
                         + " s after the load stopped: " + grid.migrationStats());
             }
             double loadSeconds = (System.nanoTime() - start) / 1e9;
-            if (sampler.samples().isEmpty() || loadSeconds - sampler.samples().get(sampler.samples().size() - 1).atSeconds() > 0.1) {
+            List<Sample> taken = sampler.samples();
+            if (taken.isEmpty() || loadSeconds - taken.get(taken.size() - 1).atSeconds() > 0.1) {
                 sampler.take();
+            } else {
+                latency.takeInterval(); // the last few operations count in the totals, too short for a sample
             }
 
             Map<String, Long> finalCheck = finalCheck(grid, kv, counters, kvMaps, counterMaps);

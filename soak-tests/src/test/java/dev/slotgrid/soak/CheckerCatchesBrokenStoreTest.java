@@ -70,65 +70,54 @@ class CheckerCatchesBrokenStoreTest {
     }
 
     private static UnaryOperator<GridMap<String, String>> kvWrapper(Fault fault) {
-        return map -> switch (fault) {
-            case DROPS_PUTS -> new ForwardingGridMap<>(map) {
-                final AtomicLong puts = new AtomicLong();
-
-                @Override
-                public String put(String key, String value) {
-                    return puts.incrementAndGet() % 100 == 0 ? delegate.get(key) : delegate.put(key, value);
-                }
-            };
-            case IGNORES_REMOVES -> new ForwardingGridMap<>(map) {
-                final AtomicLong removes = new AtomicLong();
-
-                @Override
-                public String remove(String key) {
-                    return removes.incrementAndGet() % 20 == 0 ? delegate.get(key) : delegate.remove(key);
-                }
-            };
-            case SERVES_STALE_READS -> new ForwardingGridMap<>(map) {
-                final AtomicLong reads = new AtomicLong();
-                final ConcurrentHashMap<String, String> seen = new ConcurrentHashMap<>();
-
-                @Override
-                public String get(String key) {
-                    String now = delegate.get(key);
-                    String earlier = now == null ? seen.get(key) : seen.put(key, now);
-                    return reads.incrementAndGet() % 20 == 0 && earlier != null ? earlier : now;
-                }
-            };
-            case MIXES_UP_KEYS -> new ForwardingGridMap<>(map) {
-                final AtomicLong reads = new AtomicLong();
-
-                @Override
-                public String get(String key) {
-                    if (reads.incrementAndGet() % 500 == 0) {
-                        String other = delegate.get(key.equals("key:0") ? "key:1" : "key:0");
-                        return other != null ? other : delegate.get(key);
+        AtomicLong calls = new AtomicLong();
+        ConcurrentHashMap<Object, String> seen = new ConcurrentHashMap<>();
+        return map -> ForwardingGridMap.wrap(map, (method, args, real) -> {
+            switch (fault) {
+                case DROPS_PUTS -> {
+                    if (method.equals("put") && calls.incrementAndGet() % 100 == 0) {
+                        return real.get((String) args[0]); // the right previous value, and nothing stored
                     }
-                    return delegate.get(key);
                 }
-            };
-            default -> map;
-        };
+                case IGNORES_REMOVES -> {
+                    if (method.equals("remove") && args.length == 1 && calls.incrementAndGet() % 20 == 0) {
+                        return real.get((String) args[0]);
+                    }
+                }
+                case SERVES_STALE_READS -> {
+                    if (method.equals("get")) {
+                        String now = real.get((String) args[0]);
+                        String earlier = now == null ? seen.get(args[0]) : seen.put(args[0], now);
+                        return calls.incrementAndGet() % 20 == 0 && earlier != null ? earlier : now;
+                    }
+                }
+                case MIXES_UP_KEYS -> {
+                    if (method.equals("get") && calls.incrementAndGet() % 500 == 0) {
+                        String other = real.get(args[0].equals("key:0") ? "key:1" : "key:0");
+                        return other != null ? other : ForwardingGridMap.FORWARD;
+                    }
+                }
+                default -> {
+                    // this fault is in the counters
+                }
+            }
+            return ForwardingGridMap.FORWARD;
+        });
     }
 
+    @SuppressWarnings("unchecked")
     private static UnaryOperator<GridMap<String, Long>> counterWrapper(Fault fault) {
         if (fault != Fault.LOSES_INCREMENTS) {
             return UnaryOperator.identity();
         }
-        return map -> new ForwardingGridMap<>(map) {
-            final AtomicLong merges = new AtomicLong();
-
-            @Override
-            public Long merge(String key, Long value, BiFunction<? super Long, ? super Long, ? extends Long> function) {
-                if (merges.incrementAndGet() % 100 == 0) {
-                    Long current = delegate.get(key);
-                    return current == null ? value : function.apply(current, value);
-                }
-                return delegate.merge(key, value, function);
+        AtomicLong merges = new AtomicLong();
+        return map -> ForwardingGridMap.wrap(map, (method, args, real) -> {
+            if (method.equals("merge") && merges.incrementAndGet() % 100 == 0) {
+                Long current = real.get((String) args[0]);
+                BiFunction<Long, Long, Long> sum = (BiFunction<Long, Long, Long>) args[2];
+                return current == null ? args[1] : sum.apply(current, (Long) args[1]); // the right sum, not stored
             }
-        };
+            return ForwardingGridMap.FORWARD;
+        });
     }
 }
