@@ -137,7 +137,16 @@ public final class GridNode {
      * </ul>
      */
     Object route(OpType op, int mapId, int slot, Object key, Object a, Object b) {
+        return route(op, mapId, slot, key, a, b, true);
+    }
+
+    /**
+     * As {@link #route(OpType, int, int, Object, Object, Object)}; {@code honourPins} false sends the
+     * operation to {@code slot} whatever the key directory says (the key mover's own copies).
+     */
+    Object route(OpType op, int mapId, int naturalSlot, Object key, Object a, Object b, boolean honourPins) {
         SlotTable routing = table;
+        int slot = honourPins ? pinned(routing, mapId, key, naturalSlot) : naturalSlot;
         int target = routing.ownerOf(slot);
         long epoch = routing.epoch();
         int redirects = 0;
@@ -147,6 +156,11 @@ public final class GridNode {
             try {
                 GridNode owner = grid.peer(target);
                 Object result = owner.execute(op, mapId, slot, epoch, key, a, b);
+                if (honourPins && !op.isWrite() && pinned(owner.table(), mapId, key, naturalSlot) != slot) {
+                    // a read only: the key was pinned elsewhere meanwhile and this slot's copy may be stale. (A write
+                    // that ran here was admitted before the key moved, so the move carried it; stale writes are fenced.)
+                    throw new Redirect(Route.MOVED, slot, -1, owner.table().epoch());
+                }
                 grid.hotKeys().record(owner, mapId, key, op.isWrite());
                 return result;
             } catch (Redirect redirect) {
@@ -165,12 +179,19 @@ public final class GridNode {
                     refreshTable();
                 }
                 routing = table;
+                int routed = honourPins ? pinned(routing, mapId, key, naturalSlot) : naturalSlot;
                 // a MOVED newer than our (refreshed) table knows the owner better than the table does
-                target = redirect.route == Route.MOVED && redirect.epoch >= routing.epoch() ? redirect.owner
-                        : routing.ownerOf(slot);
+                target = routed == slot && redirect.route == Route.MOVED && redirect.owner >= 0
+                        && redirect.epoch >= routing.epoch() ? redirect.owner : routing.ownerOf(routed);
+                slot = routed;
                 epoch = Math.max(routing.epoch(), redirect.epoch);
             }
         }
+    }
+
+    /** The slot the key directory pins a key to, or {@code slot}. Allocation only when some key is pinned. */
+    private static int pinned(SlotTable table, int mapId, Object key, int slot) {
+        return table.hasPins() ? table.pinnedSlot(new KeyDirectory.PinnedKey(mapId, key), slot) : slot;
     }
 
     private void backOff(int tries, long since, int slot) {

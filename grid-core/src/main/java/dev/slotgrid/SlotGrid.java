@@ -59,6 +59,7 @@ public final class SlotGrid implements AutoCloseable {
     private final Jmx jmx;
     private final MigrationManager migrations;
     private final HotKeys hotKeys;
+    private final KeyDirectory directory = new KeyDirectory(this);
     private final Object tableLock = new Object();
     /** @GuardedBy("membershipLock") */
     private final Set<Integer> leaving = new HashSet<>();
@@ -390,6 +391,43 @@ public final class SlotGrid implements AutoCloseable {
         }
         slotOf(key);
         hotKeys.salt(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
+    }
+
+    /**
+     * The last resort for a hot key: pins it to a slot of its own, and that slot to {@code nodeName}
+     * (a node added for it, typically). The key directory is published with the slot table and
+     * versioned by its epoch; every node routes the key there from then on. The key's writers pause
+     * for microseconds while it moves, as in a migration's cutover; its readers never wait.
+     *
+     * <p>Cost: a scan for an empty slot, possibly the migration of that (empty) slot to the node, and
+     * one copy of the key's value. Blocks until the key has moved.
+     *
+     * @param mapName the key's map
+     * @param key the key
+     * @param nodeName an active node's name
+     * @return the slot the key is pinned to
+     * @throws IllegalArgumentException if no active node has that name, or the key is not supported
+     * @throws IllegalStateException if no empty slot is left, or the grid is closed
+     */
+    public int pin(String mapName, Object key, String nodeName) {
+        requireOpen();
+        Objects.requireNonNull(key, "key must not be null");
+        int natural = slotOf(key);
+        return directory.pin(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), natural, node(nodeName));
+    }
+
+    /**
+     * Moves a pinned key back to its own slot and removes it from the directory.
+     *
+     * @param mapName the key's map
+     * @param key the key
+     * @return {@code false} if the key was not pinned
+     * @throws IllegalStateException if the grid is closed
+     */
+    public boolean unpin(String mapName, Object key) {
+        requireOpen();
+        Objects.requireNonNull(key, "key must not be null");
+        return directory.unpin(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), slotOf(key));
     }
 
     /**

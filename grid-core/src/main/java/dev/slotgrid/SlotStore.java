@@ -246,6 +246,22 @@ final class SlotStore {
         return transition(MIGRATING, SEALED) || transition(OWNED, SEALED);
     }
 
+    /** OWNED -> SEALED only: a short pause of this slot's writers that is not a migration (a key moving out). */
+    boolean sealOwned() {
+        return transition(OWNED, SEALED);
+    }
+
+    /**
+     * SEALED -> OWNED after {@link #sealOwned}, fencing writes routed before {@code epoch}: their
+     * routing predates the change made while sealed.
+     */
+    void unseal(long epoch) {
+        ownerEpoch = Math.max(ownerEpoch, epoch); // before the CAS that admits writers again
+        if (!transition(SEALED, OWNED)) {
+            throw new IllegalStateException("slot " + slot + " is not SEALED but " + stateName(state()));
+        }
+    }
+
     /** MIGRATING or SEALED -> OWNED: a cancelled migration; the change log is dropped. */
     void cancelMigration() {
         if (transition(SEALED, OWNED) || transition(MIGRATING, OWNED)) {

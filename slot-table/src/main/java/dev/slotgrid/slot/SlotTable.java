@@ -29,16 +29,22 @@ public final class SlotTable {
     private final short[] owners; // never mutated once the table exists: tables share it
     private final NodeInfo[] nodes; // sorted by id
     private final Map<Integer, Move> inMotion; // slot -> its migration, unmodifiable
+    private final Map<Object, Integer> pins; // the directory: pinned key -> its slot, unmodifiable
 
     private SlotTable(long epoch, short[] owners, NodeInfo[] nodes) {
-        this(epoch, owners, nodes, Map.of());
+        this(epoch, owners, nodes, Map.of(), Map.of());
     }
 
     private SlotTable(long epoch, short[] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion) {
+        this(epoch, owners, nodes, inMotion, Map.of());
+    }
+
+    private SlotTable(long epoch, short[] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins) {
         this.epoch = epoch;
         this.owners = owners;
         this.nodes = nodes;
         this.inMotion = inMotion;
+        this.pins = pins;
     }
 
     /**
@@ -177,7 +183,7 @@ public final class SlotTable {
         Objects.requireNonNull(node, "node must not be null");
         List<NodeInfo> all = new ArrayList<>(List.of(nodes));
         all.add(node);
-        return new SlotTable(epoch + 1, owners, registry(all), inMotion);
+        return new SlotTable(epoch + 1, owners, registry(all), inMotion, pins);
     }
 
     /**
@@ -208,7 +214,7 @@ public final class SlotTable {
                         + move.slot() + "; finish or cancel it first");
             }
         }
-        return new SlotTable(epoch + 1, owners, registry(rest), inMotion);
+        return new SlotTable(epoch + 1, owners, registry(rest), inMotion, pins);
     }
 
     /**
@@ -225,7 +231,7 @@ public final class SlotTable {
         requireNode(id);
         short[] next = owners.clone();
         next[slot] = (short) id;
-        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot));
+        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins);
     }
 
     /**
@@ -250,7 +256,7 @@ public final class SlotTable {
         }
         Map<Integer, Move> next = new TreeMap<>(inMotion);
         next.put(slot, new Move(slot, owners[slot], to));
-        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next));
+        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next), pins);
     }
 
     /**
@@ -264,7 +270,7 @@ public final class SlotTable {
         if (!inMotion.containsKey(slot)) {
             throw new IllegalArgumentException("slot " + slot + " is not in motion");
         }
-        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot));
+        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot), pins);
     }
 
     /**
@@ -298,6 +304,69 @@ public final class SlotTable {
         return inMotion;
     }
 
+    /**
+     * This table with a key pinned to a slot of its own (the directory override), at epoch + 1.
+     * The key is an opaque value chosen by the caller (SlotGrid pins a map's key); it needs
+     * {@code equals} and {@code hashCode}.
+     *
+     * @param key the pinned key
+     * @param slot its slot from now on
+     * @return the new table
+     * @throws IllegalArgumentException if the slot is out of range
+     */
+    public SlotTable withPin(Object key, int slot) {
+        Objects.requireNonNull(key, "pinned key must not be null");
+        checkSlot(slot);
+        Map<Object, Integer> next = new java.util.HashMap<>(pins);
+        next.put(key, slot);
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, Collections.unmodifiableMap(next));
+    }
+
+    /**
+     * This table without a key's pin, at epoch + 1.
+     *
+     * @param key the pinned key
+     * @return the new table
+     * @throws IllegalArgumentException if the key is not pinned
+     */
+    public SlotTable withoutPin(Object key) {
+        if (!pins.containsKey(key)) {
+            throw new IllegalArgumentException("key " + key + " is not pinned");
+        }
+        Map<Object, Integer> next = new java.util.HashMap<>(pins);
+        next.remove(key);
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next));
+    }
+
+    /**
+     * The slot a key is pinned to, if the directory holds it.
+     *
+     * @param key the key as pinned
+     * @param otherwise the slot to answer when it is not pinned
+     * @return its pinned slot, or {@code otherwise}
+     */
+    public int pinnedSlot(Object key, int otherwise) {
+        if (pins.isEmpty()) {
+            return otherwise;
+        }
+        Integer slot = pins.get(key);
+        return slot == null ? otherwise : slot;
+    }
+
+    /** @return {@code true} if the directory holds at least one pinned key */
+    public boolean hasPins() {
+        return !pins.isEmpty();
+    }
+
+    /**
+     * The directory: every pinned key and its slot.
+     *
+     * @return an unmodifiable map
+     */
+    public Map<Object, Integer> pins() {
+        return pins;
+    }
+
     private static Map<Integer, Move> without(Map<Integer, Move> marks, int slot) {
         if (!marks.containsKey(slot)) {
             return marks;
@@ -324,7 +393,7 @@ public final class SlotTable {
         if (!inMotion.isEmpty()) {
             throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
-        return new SlotTable(epoch + 1, layout.clone(), nodes);
+        return new SlotTable(epoch + 1, layout.clone(), nodes, Map.of(), pins);
     }
 
     static void checkSlot(int slot) {
@@ -382,6 +451,9 @@ public final class SlotTable {
         }
         if (!inMotion.isEmpty()) {
             sb.append(", inMotion=").append(inMotion.values());
+        }
+        if (!pins.isEmpty()) {
+            sb.append(", pins=").append(pins);
         }
         return sb.append('}').toString();
     }

@@ -85,4 +85,21 @@ class SlotTableTest {
         assertThat(cancelled.migrations()).isEmpty();
         assertThatThrownBy(() -> cancelled.withoutMigration(7)).hasMessageContaining("slot 7 is not in motion");
     }
+
+    @Test
+    void pins_formADirectoryVersionedByTheEpoch_andSurviveOtherChanges() {
+        SlotTable table = SlotTable.initial(THREE);
+        assertThat(table.hasPins()).isFalse();
+        assertThat(table.pinnedSlot("k", 42)).isEqualTo(42);
+        SlotTable pinned = table.withPin("k", 7);
+        assertThat(pinned.epoch()).isEqualTo(table.epoch() + 1);
+        assertThat(pinned.pinnedSlot("k", 42)).isEqualTo(7);
+        assertThat(pinned.pinnedSlot("other", 42)).isEqualTo(42);
+        SlotTable moved = pinned.withOwner(7, 2).withNode(new NodeInfo(3, "d", 1)).withMigration(9, 3).withoutMigration(9);
+        assertThat(moved.pins()).containsEntry("k", 7);
+        SlotTable unpinned = moved.withoutPin("k");
+        assertThat(unpinned.hasPins()).isFalse();
+        assertThatThrownBy(() -> unpinned.withoutPin("k")).hasMessageContaining("is not pinned");
+        assertThatThrownBy(() -> table.withPin("k", 16384)).hasMessageContaining("slot must be in");
+    }
 }

@@ -1,0 +1,123 @@
+package dev.slotgrid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slotgrid.slot.KeySlot;
+import dev.slotgrid.slot.SlotTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.Test;
+
+/** The directory override: a key pinned to a slot of its own on a node of its own. */
+class KeyDirectoryTest {
+
+    @Test
+    void aPinnedKey_livesInAnEmptySlotOnItsNode_andEveryNodeRoutesItThere() {
+        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+            GridMap<String, String> map = grid.map("m");
+            map.put("{tag}:celebrity", "v");
+            map.put("{tag}:neighbour", "n");
+            GridNode dedicated = grid.addNode("dedicated", 1).join();
+            long epoch = grid.table().epoch();
+
+            int slot = grid.pin("m", "{tag}:celebrity", "dedicated");
+
+            SlotTable table = grid.table();
+            assertThat(slot).isNotEqualTo(KeySlot.of("tag"));
+            assertThat(table.ownerOf(slot)).isEqualTo(dedicated.id());
+            assertThat(table.epoch()).isGreaterThan(epoch);
+            assertThat(table.pins()).containsValue(slot);
+            assertThat(dedicated.store(slot).entryCount()).as("the key alone in its slot").isEqualTo(1);
+            GridStats before = grid.stats();
+            for (GridNode node : grid.nodes()) {
+                assertThat(node.<String, String>map("m").get("{tag}:celebrity")).isEqualTo("v");
+            }
+            assertThat(grid.stats().since(before).node("dedicated").operations(OpType.GET)).isEqualTo(4);
+            assertThat(map.get("{tag}:neighbour")).isEqualTo("n");
+            assertThat(map.put("{tag}:celebrity", "w")).isEqualTo("v");
+            assertThat(map.mappingCount()).as("no copy left behind").isEqualTo(2);
+
+            assertThat(grid.unpin("m", "{tag}:celebrity")).isTrue();
+            assertThat(grid.table().hasPins()).isFalse();
+            assertThat(map.get("{tag}:celebrity")).isEqualTo("w");
+            assertThat(dedicated.store(slot).entryCount()).isZero();
+            assertThat(grid.unpin("m", "{tag}:celebrity")).isFalse();
+        }
+    }
+
+    @Test
+    void aNodeWithAStaleTable_readsAndWritesThePinnedKeyRight() {
+        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+            GridMap<String, Long> map = grid.map("m");
+            map.put("hot", 1L);
+            SlotTable before = grid.table();
+            grid.pin("m", "hot", "node-2");
+            GridNode stale = grid.node("node-0");
+            stale.installTable(before);
+            GridMap<String, Long> viaStale = stale.map("m");
+            assertThat(viaStale.get("hot")).isEqualTo(1L);
+            stale.installTable(before);
+            assertThat(viaStale.merge("hot", 1L, Long::sum)).isEqualTo(2L);
+            assertThat(map.get("hot")).isEqualTo(2L);
+            assertThat(map.mappingCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void pinningAndUnpinningUnderConcurrentWrites_losesNothing() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("KeyDirectoryTest seed " + seed);
+        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+            grid.addNode("dedicated", 1).join();
+            String[] keys = {"{s}:hot", "{s}:a", "{s}:b", "other"};
+            AtomicLongArray acknowledged = new AtomicLongArray(keys.length);
+            AtomicBoolean stop = new AtomicBoolean();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                Thread writer = new Thread(() -> {
+                    Random random = new Random(seed + thread);
+                    GridMap<String, Long> map = grid.nodes().get(thread).map("counters");
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!stop.get() && System.nanoTime() < deadline) {
+                        int k = random.nextInt(keys.length);
+                        try {
+                            map.merge(keys[k], 1L, Long::sum);
+                            acknowledged.incrementAndGet(k);
+                        } catch (Throwable e) {
+                            failures.add(e);
+                            return;
+                        }
+                    }
+                });
+                writers.add(writer);
+                writer.start();
+            }
+            int moves = 0;
+            for (int i = 0; i < 60; i++) {
+                grid.pin("counters", "{s}:hot", i % 2 == 0 ? "dedicated" : "node-1");
+                if (i % 3 == 0) {
+                    grid.unpin("counters", "{s}:hot");
+                }
+                moves++;
+            }
+            stop.set(true);
+            for (Thread writer : writers) {
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            assertThat(failures).as("seed %d", seed).isEmpty();
+            assertThat(moves).isEqualTo(60);
+            GridMap<String, Long> map = grid.map("counters");
+            for (int k = 0; k < keys.length; k++) {
+                assertThat(map.get(keys[k])).as("%s, seed %d", keys[k], seed).isEqualTo(acknowledged.get(k));
+            }
+            assertThat(map.mappingCount()).isEqualTo(keys.length);
+        }
+    }
+}
