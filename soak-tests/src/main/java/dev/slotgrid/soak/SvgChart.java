@@ -34,7 +34,9 @@ final class SvgChart {
     static final int HEIGHT = 300;
     private static final int LEFT = 78;
     private static final int RIGHT = 20;
-    private static final int TOP = 46;
+    /** The plot's top when the legend takes one row; each further row adds {@value #LEGEND_ROW}. */
+    private static final int TOP_ONE_ROW = 46;
+    private static final int LEGEND_ROW = 17;
     private static final int BOTTOM = 36;
 
     private final String title;
@@ -49,6 +51,7 @@ final class SvgChart {
     private double yMinFixed = Double.NaN;
     private double yMaxFixed = Double.NaN;
     private String emptyNote = "no data";
+    private int top = TOP_ONE_ROW;
 
     SvgChart(String title, double xMaxSeconds, DoubleFunction<String> yFormat) {
         this.title = title;
@@ -107,25 +110,29 @@ final class SvgChart {
     }
 
     String render() {
+        StringBuilder legend = new StringBuilder();
+        int rows = legend(legend);
+        top = TOP_ONE_ROW + (rows - 1) * LEGEND_ROW;
+        int height = HEIGHT + (rows - 1) * LEGEND_ROW;
         double plotW = WIDTH - LEFT - RIGHT;
-        double plotH = HEIGHT - TOP - BOTTOM;
+        double plotH = height - top - BOTTOM;
         double[] yr = yRange();
         boolean empty = Double.isNaN(yr[0]);
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
                 + "width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">%n",
-                WIDTH, HEIGHT, WIDTH, HEIGHT));
+                WIDTH, height, WIDTH, height));
         svg.append(String.format("<title>%s</title>%n", escape(title)));
-        svg.append(String.format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
+        svg.append(String.format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"15\" font-weight=\"bold\">%s</text>%n",
                 LEFT, escape(title)));
-        legend(svg);
+        svg.append(legend);
         if (empty) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"#f6f6f6\" "
-                    + "stroke=\"#ccc\"/>%n", LEFT, TOP, plotW, plotH));
+                    + "stroke=\"#ccc\"/>%n", LEFT, top, plotW, plotH));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#666\" "
-                    + "font-size=\"14\">%s</text>%n", LEFT + plotW / 2, TOP + plotH / 2, escape(emptyNote)));
-            xAxis(svg, plotW, plotH);
+                    + "font-size=\"14\">%s</text>%n", LEFT + plotW / 2, top + plotH / 2, escape(emptyNote)));
+            xAxis(svg, plotW, plotH, height);
             return svg.append("</svg>\n").toString();
         }
         double yMin = yr[0];
@@ -144,25 +151,25 @@ final class SvgChart {
             double x0 = xPix(window.from, plotW);
             double x1 = xPix(Math.min(window.to, xMax), plotW);
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\" "
-                    + "fill-opacity=\"0.15\"/>%n", x0, TOP, Math.max(1, x1 - x0), plotH, window.color));
+                    + "fill-opacity=\"0.15\"/>%n", x0, top, Math.max(1, x1 - x0), plotH, window.color));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"11\">%s</text>%n",
-                    x0 + 3, TOP + 12, window.color, escape(window.label)));
+                    x0 + 3, top + 12, window.color, escape(window.label)));
         }
         yAxis(svg, yMin, yMax, plotW, plotH);
-        xAxis(svg, plotW, plotH);
+        xAxis(svg, plotW, plotH, height);
         for (Marker marker : markers) {
             double x = xPix(marker.x, plotW);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"%s\" "
-                    + "stroke-width=\"1.5\" stroke-dasharray=\"4 3\"><title>%s</title></line>%n", x, TOP, x, TOP + plotH,
+                    + "stroke-width=\"1.5\" stroke-dasharray=\"4 3\"><title>%s</title></line>%n", x, top, x, top + plotH,
                     marker.color, escape(marker.name + " at " + ProgressLine.clock(marker.x))));
         }
         for (Bars bar : bars) {
             double w = Math.max(1, bar.width / xMax * plotW * 0.8);
             for (int i = 0; i < bar.x.length; i++) {
                 if (Double.isFinite(bar.y[i]) && bar.y[i] > 0) {
-                    double top = yPix(Math.max(bar.y[i], yMin), yMin, yMax, plotH);
+                    double barTop = yPix(Math.max(bar.y[i], yMin), yMin, yMax, plotH);
                     svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                            + "fill=\"%s\"/>%n", xPix(bar.x[i], plotW) - w, top, w, TOP + plotH - top, bar.color));
+                            + "fill=\"%s\"/>%n", xPix(bar.x[i], plotW) - w, barTop, w, top + plotH - barTop, bar.color));
                 }
             }
         }
@@ -184,12 +191,14 @@ final class SvgChart {
                     line.dashed ? " stroke-dasharray=\"6 3\"" : ""));
         }
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
-                + "stroke=\"#888\"/>%n", LEFT, TOP, plotW, plotH));
+                + "stroke=\"#888\"/>%n", LEFT, top, plotW, plotH));
         return svg.append("</svg>\n").toString();
     }
 
-    private void legend(StringBuilder svg) {
+    /** Writes the legend, wrapping to more rows as needed; returns the number of rows. */
+    private int legend(StringBuilder svg) {
         double x = LEFT;
+        int row = 0;
         List<String[]> items = new ArrayList<>();
         for (Line line : lines) {
             items.add(new String[] {line.name, line.color, line.dashed ? "dash" : "line"});
@@ -205,7 +214,12 @@ final class SvgChart {
             }
         }
         for (String[] item : items) {
-            double y = 34;
+            double width = 32 + item[0].length() * 6.6;
+            if (x > LEFT && x + width > WIDTH - RIGHT) {
+                row++;
+                x = LEFT;
+            }
+            double y = 34 + row * LEGEND_ROW;
             if (item[2].equals("box")) {
                 svg.append(String.format(Locale.ROOT, "<rect x=\"%.0f\" y=\"%.0f\" width=\"14\" height=\"9\" fill=\"%s\"/>%n",
                         x, y - 8, item[1]));
@@ -215,8 +229,9 @@ final class SvgChart {
                         item[2].equals("dash") ? " stroke-dasharray=\"4 3\"" : ""));
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.0f\">%s</text>%n", x + 20, y, escape(item[0])));
-            x += 32 + item[0].length() * 6.6;
+            x += width;
         }
+        return row + 1;
     }
 
     private double[] yRange() {
@@ -281,17 +296,17 @@ final class SvgChart {
         }
     }
 
-    private void xAxis(StringBuilder svg, double plotW, double plotH) {
+    private void xAxis(StringBuilder svg, double plotW, double plotH, int height) {
         double step = niceTimeStep(xMax / 10);
         for (double t = 0; t <= xMax + 1e-6; t += step) {
             double x = xPix(t, plotW);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#888\"/>%n",
-                    x, TOP + plotH, x, TOP + plotH + 4));
+                    x, top + plotH, x, top + plotH + 4));
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\" fill=\"#444\">%s</text>%n",
-                    x, TOP + plotH + 17, ProgressLine.clock(t)));
+                    x, top + plotH + 17, ProgressLine.clock(t)));
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%d\" text-anchor=\"end\" fill=\"#666\" "
-                + "font-size=\"11\">time since start (m:ss)</text>%n", LEFT + plotW, HEIGHT - 3));
+                + "font-size=\"11\">time since start (m:ss)</text>%n", LEFT + plotW, height - 3));
     }
 
     private double xPix(double seconds, double plotW) {
@@ -301,7 +316,7 @@ final class SvgChart {
     private double yPix(double v, double yMin, double yMax, double plotH) {
         double share = logY ? (Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))
                 : (v - yMin) / (yMax - yMin);
-        return TOP + plotH - share * plotH;
+        return top + plotH - share * plotH;
     }
 
     static double niceStep(double raw) {
