@@ -3,18 +3,32 @@ package dev.slotgrid.slot;
 /**
  * CRC16/XMODEM (polynomial 0x1021, initial value 0, no reflection, no final xor): the checksum
  * Redis Cluster hashes keys with. {@code crc16("123456789") == 0x31C3}.
+ *
+ * <p>Slicing-by-8: the textbook loop looks up one table entry per byte, each waiting for the last
+ * (about 2 ns a byte here). Because the register is 16 bits wide, feeding bytes
+ * {@code b0..b7} into register {@code c} equals feeding {@code (c>>8)^b0, (c&0xFF)^b1, b2..b7} into
+ * a zero register, and by linearity that is the xor of eight independent look-ups:
+ * {@code TABLES[7-i][byte i]}, where {@code TABLES[k][x]} is the register after feeding {@code x}
+ * followed by {@code k} zero bytes. Eight bytes then cost one dependent step.
  */
 final class Crc16 {
 
-    private static final int[] TABLE = new int[256];
+    /** {@code TABLES[k][x]}: the register after feeding byte {@code x} then {@code k} zero bytes. */
+    private static final int[][] TABLES = new int[8][256];
 
     static {
-        for (int i = 0; i < 256; i++) {
-            int crc = i << 8;
+        for (int x = 0; x < 256; x++) {
+            int crc = x << 8;
             for (int bit = 0; bit < 8; bit++) {
                 crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
             }
-            TABLE[i] = crc & 0xFFFF;
+            TABLES[0][x] = crc & 0xFFFF;
+        }
+        for (int k = 1; k < 8; k++) {
+            for (int x = 0; x < 256; x++) {
+                int prev = TABLES[k - 1][x];
+                TABLES[k][x] = ((prev << 8) ^ TABLES[0][prev >>> 8]) & 0xFFFF; // feed one more zero byte
+            }
         }
     }
 
@@ -22,12 +36,23 @@ final class Crc16 {
     }
 
     static int update(int crc, int b) {
-        return ((crc << 8) ^ TABLE[((crc >>> 8) ^ b) & 0xFF]) & 0xFFFF;
+        return ((crc << 8) ^ TABLES[0][((crc >>> 8) ^ b) & 0xFF]) & 0xFFFF;
     }
 
     static int of(byte[] bytes, int from, int to) {
         int crc = 0;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            crc = TABLES[7][((crc >>> 8) ^ bytes[i]) & 0xFF]
+                    ^ TABLES[6][(crc ^ bytes[i + 1]) & 0xFF]
+                    ^ TABLES[5][bytes[i + 2] & 0xFF]
+                    ^ TABLES[4][bytes[i + 3] & 0xFF]
+                    ^ TABLES[3][bytes[i + 4] & 0xFF]
+                    ^ TABLES[2][bytes[i + 5] & 0xFF]
+                    ^ TABLES[1][bytes[i + 6] & 0xFF]
+                    ^ TABLES[0][bytes[i + 7] & 0xFF];
+        }
+        for (; i < to; i++) {
             crc = update(crc, bytes[i]);
         }
         return crc;
@@ -39,7 +64,29 @@ final class Crc16 {
      */
     static int ofAscii(String s, int from, int to) {
         int crc = 0;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            char c0 = s.charAt(i);
+            char c1 = s.charAt(i + 1);
+            char c2 = s.charAt(i + 2);
+            char c3 = s.charAt(i + 3);
+            char c4 = s.charAt(i + 4);
+            char c5 = s.charAt(i + 5);
+            char c6 = s.charAt(i + 6);
+            char c7 = s.charAt(i + 7);
+            if (((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) & 0xFF80) != 0) {
+                return -1;
+            }
+            crc = TABLES[7][(crc >>> 8) ^ c0]
+                    ^ TABLES[6][(crc & 0xFF) ^ c1]
+                    ^ TABLES[5][c2]
+                    ^ TABLES[4][c3]
+                    ^ TABLES[3][c4]
+                    ^ TABLES[2][c5]
+                    ^ TABLES[1][c6]
+                    ^ TABLES[0][c7];
+        }
+        for (; i < to; i++) {
             char c = s.charAt(i);
             if (c >= 0x80) {
                 return -1;

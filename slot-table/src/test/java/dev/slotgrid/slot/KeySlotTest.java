@@ -116,6 +116,21 @@ class KeySlotTest {
     }
 
     @Test
+    void randomAsciiStrings_ofEveryLength_matchTheReference() {
+        assertThat(Crc16.ofAscii("123456789", 0, 9)).isEqualTo(0x31C3);
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int n = 0; n < 20_000; n++) {
+            char[] chars = new char[random.nextInt(100)];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = (char) random.nextInt(0x80);
+            }
+            String key = new String(chars);
+            assertThat(KeySlot.of(key)).as("seed %d key %s", seed, key).isEqualTo(referenceSlot(key));
+        }
+    }
+
+    @Test
     void randomBytes_matchTheReference() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
