@@ -9,7 +9,8 @@
  * <ul>
  *   <li>{@link dev.slotgrid.spi.Partitioner}: key &rarr; slot in {@code [0, 16384)};
  *   <li>{@link dev.slotgrid.spi.StoreProvider}: the storage engine of one slot of one named map;
- *   <li>{@link dev.slotgrid.spi.RoutingKey}: implemented by key types that name their own routing text.
+ *   <li>{@link dev.slotgrid.spi.RoutingKey}: implemented by key types that name their own routing text;
+ *   <li>{@link dev.slotgrid.spi.IndexExtractor}: value &rarr; index values, behind a secondary index.
  * </ul>
  *
  * <p>This module depends on the JDK only.
