@@ -94,6 +94,22 @@ public final class GridNode {
     }
 
     /**
+     * A query on a named map that enters the grid through this node: GLOBAL index lookups and
+     * single-slot queries run on the caller's thread from here; see {@link GridQuery}.
+     *
+     * @param name the map's name, 1 to 255 characters
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a query matching every entry, to refine
+     * @throws IllegalArgumentException if the name is blank or too long
+     * @throws IllegalStateException if the grid is closed
+     */
+    public <K, V> GridQuery<K, V> query(String name) {
+        grid.requireOpen();
+        return new GridQuery<>(grid, this, name, grid.maps().idOf(name));
+    }
+
+    /**
      * A snapshot of this node's counters. Cost: sums the counters and counts entries in every slot
      * this node serves (milliseconds for millions of entries); not for a hot path.
      *
@@ -246,7 +262,10 @@ public final class GridNode {
     /**
      * Executes an operation on a slot this node serves, or throws a {@link Redirect} that says where
      * to go. Reads never wait: they see the slot in any state where this node is authoritative
-     * (owned, migrating, sealed) and are redirected otherwise. Writes pass the slot's admission.
+     * (owned, migrating, sealed) and are redirected otherwise. Writes pass the slot's admission. A
+     * write to a map with secondary indexes maintains them in the same atomic update of the key
+     * ({@link IndexedWrite}); a {@link OpType#COMPUTE} whose {@code b} is {@link IndexedWrite#RAW} is
+     * index maintenance itself and skips that.
      */
     Object execute(OpType op, int mapId, int slot, long routedEpoch, Object key, Object a, Object b) {
         SlotStore store = stores.get(slot);
@@ -267,10 +286,21 @@ public final class GridNode {
             throw redirect(ROUTES[admission], slot, store);
         }
         Object result;
+        IndexedWrite indexed = null;
         try {
-            result = Ops.apply(op, store.writeMap(mapId), key, a, b);
+            // read inside admission: IndexManager.addIndex relies on it (see its class comment)
+            IndexSet indexes = grid.indexes().of(mapId);
+            if (indexes.isEmpty() || b == IndexedWrite.RAW) {
+                result = Ops.apply(op, store.writeMap(mapId), key, a, b);
+            } else {
+                indexed = new IndexedWrite(grid.indexes(), indexes, this, store, mapId, slot, key);
+                result = indexed.apply(op, store.writeMap(mapId), a, b);
+            }
         } finally {
             store.exit(mapId, key);
+        }
+        if (indexed != null) {
+            indexed.afterExit();
         }
         stats.record(op, slot);
         return result;

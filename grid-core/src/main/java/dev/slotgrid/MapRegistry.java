@@ -16,6 +16,15 @@ final class MapRegistry {
 
     int idOf(String name) {
         Objects.requireNonNull(name, "map name must not be null");
+        if (!name.isEmpty() && name.charAt(0) == IndexManager.INTERNAL_MAP_PREFIX) {
+            throw new IllegalArgumentException("map names starting with U+0000 are reserved for the grid's internal maps");
+        }
+        Integer id = ids.get(name);
+        return id != null ? id : register(name);
+    }
+
+    /** The id of an internal map (a GLOBAL index's entries), named with the reserved prefix. */
+    int internalIdOf(String name) {
         Integer id = ids.get(name);
         return id != null ? id : register(name);
     }

@@ -282,9 +282,8 @@ final class MigrationManager {
             return;
         }
         throttle.acquire(n);
-        ConcurrentMap<Object, Object> target = to.writeMap(mapId);
         for (int i = 0; i < n; i++) {
-            target.put(keys[i], values[i]);
+            grid.indexes().importPut(to, mapId, keys[i], values[i]); // also builds the slot's LOCAL indexes
         }
         shipped(migration, n);
     }
@@ -309,9 +308,9 @@ final class MigrationManager {
             ConcurrentMap<Object, Object> source = from.readMap(change.mapId());
             Object value = source == null ? null : source.get(change.key());
             if (value == null) {
-                to.writeMap(change.mapId()).remove(change.key());
+                grid.indexes().importRemove(to, change.mapId(), change.key());
             } else {
-                to.writeMap(change.mapId()).put(change.key(), value);
+                grid.indexes().importPut(to, change.mapId(), change.key(), value);
             }
         }
         shipped(migration, round.size());

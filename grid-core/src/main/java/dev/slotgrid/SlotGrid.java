@@ -6,6 +6,7 @@ import dev.slotgrid.slot.NodeInfo;
 import dev.slotgrid.slot.PlacementPlanner;
 import dev.slotgrid.slot.Plan;
 import dev.slotgrid.slot.SlotTable;
+import dev.slotgrid.spi.IndexExtractor;
 import dev.slotgrid.spi.Merger;
 import dev.slotgrid.spi.Partitioner;
 import dev.slotgrid.spi.Plugins;
@@ -60,6 +61,8 @@ public final class SlotGrid implements AutoCloseable {
     private final MigrationManager migrations;
     private final HotKeys hotKeys;
     private final KeyDirectory directory = new KeyDirectory(this);
+    private final IndexManager indexes = new IndexManager(this);
+    private final QueryEngine queries = new QueryEngine(this, indexes);
     private final Object tableLock = new Object();
     /** @GuardedBy("membershipLock") */
     private final Set<Integer> leaving = new HashSet<>();
@@ -326,6 +329,97 @@ public final class SlotGrid implements AutoCloseable {
         return migrations.stats();
     }
 
+    // ---------------------------------------------------------------- secondary indexes and queries
+
+    /**
+     * Registers an index extractor under its {@link IndexExtractor#name() name}, for this grid's
+     * nodes. Extractors listed in {@code META-INF/services/dev.slotgrid.spi.IndexExtractor} need no
+     * registration. Thread-safe.
+     *
+     * @param extractor the extractor; see its contract
+     * @throws IllegalArgumentException if another extractor is registered under that name
+     */
+    public void registerExtractor(IndexExtractor extractor) {
+        indexes.registerExtractor(extractor);
+    }
+
+    /**
+     * Adds a secondary index to a map and builds it over the entries the map holds, while traffic
+     * runs; returns when the index is ready to be queried. Writes that begin after this call
+     * maintain the index; the call first waits for writes in progress to finish (microseconds
+     * normally; a remapping function that never returns makes it fail after 5 minutes).
+     *
+     * <p>LOCAL: every slot on every node is indexed in place, each entry under its key's lock. GLOBAL:
+     * every entry is sent through its owner's outbox and the call waits until the outboxes have
+     * applied it; for a unique index, values held by more than one key make the call fail.
+     *
+     * <p>Thread-safety: index additions are serialized; map operations and queries never wait for
+     * them. Cost: a pass over the map's entries (a GLOBAL index also writes one index entry per
+     * distinct value).
+     *
+     * @param mapName the map; it need not exist yet
+     * @param definition the index
+     * @throws IllegalArgumentException if the map already has an index of that name, the extractor
+     *     is unknown, or an existing entry's value gives an index value the index cannot take (named
+     *     in the message); the index is then not added
+     * @throws IllegalStateException if a unique index meets a value held by two keys (the index is
+     *     not added), the grid is closed, or the build timed out
+     */
+    public void addIndex(String mapName, IndexDefinition definition) {
+        indexes.addIndex(mapName, definition);
+    }
+
+    /**
+     * The ready indexes of a map, in the order they were added.
+     *
+     * @param mapName the map
+     * @return an immutable list
+     */
+    public List<IndexDefinition> indexes(String mapName) {
+        return indexes.definitions(mapName);
+    }
+
+    /**
+     * A query on a named map, entering the grid through the first active node; see
+     * {@link GridNode#query(String)} to choose the entry node.
+     *
+     * @param mapName the map's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a query matching every entry, to refine
+     * @throws IllegalStateException if the grid is closed
+     */
+    public <K, V> GridQuery<K, V> query(String mapName) {
+        requireOpen();
+        return activeNodes().get(0).query(mapName);
+    }
+
+    /**
+     * The lag of the GLOBAL indexes: updates waiting in each node's outbox and the age of the
+     * oldest. Cost: one read of a few counters per node.
+     *
+     * @return a snapshot
+     */
+    public IndexStats indexStats() {
+        return indexes.stats();
+    }
+
+    /**
+     * Recomputes an index from the base entries and compares: missing and stale (value, key) pairs,
+     * and for a unique index values held by several keys. For a GLOBAL index it first waits (up to
+     * 60 s) for the updates enqueued before the call. Exact when the map is quiet; under writes it
+     * also counts the differences of writes in flight.
+     *
+     * @param mapName the map
+     * @param indexName one of its ready indexes
+     * @return the report
+     * @throws IllegalArgumentException if the map has no ready index of that name
+     * @throws IllegalStateException if the outboxes do not drain in time, or the grid is closed
+     */
+    public IndexVerification verifyIndex(String mapName, String indexName) {
+        return indexes.verify(mapName, indexName);
+    }
+
     // ---------------------------------------------------------------- hot keys
 
     /**
@@ -502,6 +596,8 @@ public final class SlotGrid implements AutoCloseable {
             closed = true;
             hotKeys.shutdown();
             migrations.shutdown();
+            indexes.close();
+            queries.close();
             for (GridNode node : peers) {
                 if (node != null) {
                     node.markLeft();
@@ -523,6 +619,14 @@ public final class SlotGrid implements AutoCloseable {
 
     int slotOf(Object key) {
         return Partitioner.checkedSlotOf(partitioner, key);
+    }
+
+    IndexManager indexes() {
+        return indexes;
+    }
+
+    QueryEngine queries() {
+        return queries;
     }
 
     MapRegistry maps() {

@@ -28,7 +28,12 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  *       it linearizes at its state read, before the handover. Dropped data is therefore never
  *       cleared in place: the node swaps in a new {@code FORWARDED} marker and lets the GC reclaim
  *       this store once its last reader is gone.
- *   <li>{@code maps} is a copy-on-write array published by CAS: never mutated once visible.
+ *   <li>{@code maps} is a copy-on-write array published by CAS: never mutated once visible. So is
+ *       {@code localIndexes}, the slot's LOCAL secondary indexes by index id. They belong to this
+ *       store like its maps: writers change them inside the atomic update of the key
+ *       ({@link IndexedWrite}); they are not copied by a migration but rebuilt in the importing
+ *       store entry by entry as the copy and the change log write it ({@link IndexManager#importPut}),
+ *       so at activation they describe exactly the entries shipped; they are dropped with the store.
  * </ul>
  *
  * <p>Invariants: the writer count is 0 in {@code IMPORTING} and {@code FORWARDED} (the migration
@@ -50,12 +55,15 @@ final class SlotStore {
     private static final long WRITERS_MASK = 0xFFFF_FFFFL;
     private static final VarHandle WORD;
     private static final VarHandle MAPS;
+    private static final VarHandle LOCAL_INDEXES;
+    private static final LocalIndex[] NO_LOCAL_INDEXES = new LocalIndex[0];
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             WORD = lookup.findVarHandle(SlotStore.class, "word", long.class);
             MAPS = lookup.findVarHandle(SlotStore.class, "maps", ConcurrentMap[].class);
+            LOCAL_INDEXES = lookup.findVarHandle(SlotStore.class, "localIndexes", LocalIndex[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -66,6 +74,7 @@ final class SlotStore {
 
     private volatile long word;
     private volatile ConcurrentMap<Object, Object>[] maps;
+    private volatile LocalIndex[] localIndexes = NO_LOCAL_INDEXES;
     /** The epoch at which this node took the slot; writes routed with an older epoch are fenced. */
     private volatile long ownerEpoch;
     /** Where the slot went, and at which epoch; meaningful once the state is FORWARDED. */
@@ -184,6 +193,47 @@ final class SlotStore {
     long entryCount(int mapId) {
         ConcurrentMap<Object, Object> map = readMap(mapId);
         return map == null ? 0 : map.size();
+    }
+
+    // ---------------------------------------------------------------- local secondary indexes
+
+    /** The slot's LOCAL index with that id, or {@code null} if nothing was indexed in it here. */
+    LocalIndex readLocalIndex(int indexId) {
+        LocalIndex[] current = localIndexes;
+        return indexId < current.length ? current[indexId] : null;
+    }
+
+    /** The slot's LOCAL index with that id, created on first use. Lock-free. */
+    LocalIndex localIndex(int indexId) {
+        for (LocalIndex created = null;;) {
+            LocalIndex[] current = localIndexes;
+            if (indexId < current.length && current[indexId] != null) {
+                return current[indexId];
+            }
+            if (created == null) {
+                created = new LocalIndex();
+            }
+            LocalIndex[] next = Arrays.copyOf(current, Math.max(current.length, indexId + 1));
+            next[indexId] = created;
+            if (LOCAL_INDEXES.compareAndSet(this, current, next)) {
+                return created;
+            }
+        }
+    }
+
+    /** Forgets a LOCAL index whose creation failed. */
+    void dropLocalIndex(int indexId) {
+        for (;;) {
+            LocalIndex[] current = localIndexes;
+            if (indexId >= current.length || current[indexId] == null) {
+                return;
+            }
+            LocalIndex[] next = current.clone();
+            next[indexId] = null;
+            if (LOCAL_INDEXES.compareAndSet(this, current, next)) {
+                return;
+            }
+        }
     }
 
     // ---------------------------------------------------------------- writer admission

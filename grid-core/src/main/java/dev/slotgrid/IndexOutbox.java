@@ -1,0 +1,111 @@
+package dev.slotgrid;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+
+/**
+ * One node's GLOBAL index outbox: writes on this node enqueue an update per changed key, one
+ * background thread applies them to the indexes (ARCHITECTURE.md, "Secondary indexes").
+ *
+ * <p>Concurrency: many producers (writers, inside their key's atomic update), one consumer (the
+ * drainer thread), through a JCTools MPSC queue. {@code enqueued} is incremented before the offer,
+ * {@code applied} only by the drainer after an update is applied (volatile write). So once
+ * {@code applied} reaches a value of {@code enqueued} read at time t, every update offered before t
+ * has been applied: updates offered before t hold the first positions of the FIFO queue, and each
+ * of them was counted before t (see {@link IndexManager#awaitIndexed}). The drainer parks when the
+ * queue is empty; a producer that sees it parked unparks it.
+ *
+ * <p>Invariants: the drainer never dies of an update's failure (it counts it, logs it at WARNING and
+ * goes on); it stops only when the grid closes, and pending updates are then dropped.
+ */
+final class IndexOutbox {
+
+    private static final System.Logger LOG = System.getLogger(IndexOutbox.class.getName());
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /**
+     * A changed key (stored form, and its natural slot: see {@link IndexRef}): the index values of
+     * {@code oldValue} and {@code newValue} are reconciled with the key's current value.
+     */
+    record Update(int mapId, int slot, Object key, Object oldValue, Object newValue, long enqueuedNanos) {
+    }
+
+    private final IndexManager manager;
+    private final GridNode node;
+    private final MpscUnboundedXaddArrayQueue<Update> queue = new MpscUnboundedXaddArrayQueue<>(1024);
+    private final LongAdder enqueued = new LongAdder();
+    private volatile long applied;
+    private volatile long failed;
+    /** When the update the drainer works on was enqueued; 0 when it is idle. */
+    private volatile long headEnqueuedNanos;
+    private volatile boolean parked;
+    private volatile boolean stopped;
+    private final Thread drainer;
+
+    IndexOutbox(IndexManager manager, GridNode node, String threadName) {
+        this.manager = manager;
+        this.node = node;
+        this.drainer = new Thread(this::drain, threadName);
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    void enqueue(int mapId, int slot, Object key, Object oldValue, Object newValue) {
+        enqueued.increment();
+        queue.offer(new Update(mapId, slot, key, oldValue, newValue, System.nanoTime()));
+        if (parked) {
+            parked = false;
+            LockSupport.unpark(drainer);
+        }
+    }
+
+    long enqueuedCount() {
+        return enqueued.sum();
+    }
+
+    long appliedCount() {
+        return applied;
+    }
+
+    IndexStats.Node stats() {
+        long done = applied;
+        long pending = Math.max(0, enqueued.sum() - done);
+        long since = headEnqueuedNanos;
+        Duration age = pending == 0 || since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - since));
+        return new IndexStats.Node(node.name(), pending, age, done, failed);
+    }
+
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(drainer);
+    }
+
+    private void drain() {
+        while (!stopped) {
+            Update update = queue.relaxedPoll();
+            if (update == null) {
+                headEnqueuedNanos = 0;
+                parked = true;
+                if (queue.isEmpty() && !stopped) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                }
+                parked = false;
+                continue;
+            }
+            headEnqueuedNanos = update.enqueuedNanos();
+            try {
+                manager.reconcile(node, update);
+            } catch (RuntimeException | Error e) {
+                failed++; // single writer: this thread
+                if (!stopped) {
+                    LOG.log(System.Logger.Level.WARNING, "index update of key " + ByteArrayKey.userForm(update.key())
+                            + " in map " + update.mapId() + " failed; verifyIndex shows what it left behind", e);
+                }
+            }
+            applied++; // single writer: this thread; a volatile write
+        }
+    }
+}

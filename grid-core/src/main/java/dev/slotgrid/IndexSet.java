@@ -1,0 +1,54 @@
+package dev.slotgrid;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The indexes of one map at one moment: immutable, replaced as a whole when an index is added. A
+ * writer reads it once, inside writer admission, and maintains exactly those indexes.
+ */
+final class IndexSet {
+
+    static final IndexSet NONE = new IndexSet(new IndexDef[0]);
+
+    final IndexDef[] all;
+    final IndexDef[] locals;
+    final IndexDef[] globals;
+    /** The unique GLOBAL indexes by ascending id: the order in which a writer claims their values. */
+    final IndexDef[] uniques;
+
+    private IndexSet(IndexDef[] all) {
+        this.all = all;
+        this.locals = Arrays.stream(all).filter(IndexDef::isLocal).toArray(IndexDef[]::new);
+        this.globals = Arrays.stream(all).filter(d -> !d.isLocal()).toArray(IndexDef[]::new);
+        this.uniques = Arrays.stream(globals).filter(IndexDef::isUnique).sorted(Comparator.comparingInt(d -> d.id))
+                .toArray(IndexDef[]::new);
+    }
+
+    boolean isEmpty() {
+        return all.length == 0;
+    }
+
+    IndexSet with(IndexDef def) {
+        IndexDef[] next = Arrays.copyOf(all, all.length + 1);
+        next[all.length] = def;
+        return new IndexSet(next);
+    }
+
+    IndexSet without(IndexDef def) {
+        List<IndexDef> next = new ArrayList<>(Arrays.asList(all));
+        next.remove(def);
+        return new IndexSet(next.toArray(IndexDef[]::new));
+    }
+
+    IndexDef named(String name) {
+        for (IndexDef def : all) {
+            if (def.name().equals(name)) {
+                return def;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.slotgrid;
+
+import java.util.List;
+
+/**
+ * A query under {@link PartialResultPolicy#FAIL} whose slots did not all answer within the per-node
+ * time budget. Nothing was changed by the query (queries never write).
+ */
+public final class PartialResultException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int slotsAnswered;
+    private final int slotsQueried;
+    private final List<String> nodesTimedOut;
+
+    PartialResultException(String map, int slotsAnswered, int slotsQueried, List<String> nodesTimedOut, long budgetMillis) {
+        super("query on map '" + map + "': only " + slotsAnswered + " of " + slotsQueried + " slots answered within the"
+                + " per-node budget of " + budgetMillis + " ms; nodes that did not answer in time: " + nodesTimedOut);
+        this.slotsAnswered = slotsAnswered;
+        this.slotsQueried = slotsQueried;
+        this.nodesTimedOut = List.copyOf(nodesTimedOut);
+    }
+
+    /** @return the slots that answered in time */
+    public int slotsAnswered() {
+        return slotsAnswered;
+    }
+
+    /** @return the slots the query asked */
+    public int slotsQueried() {
+        return slotsQueried;
+    }
+
+    /** @return the names of the nodes that did not answer all their slots in time */
+    public List<String> nodesTimedOut() {
+        return nodesTimedOut;
+    }
+}
