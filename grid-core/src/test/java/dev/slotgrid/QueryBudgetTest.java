@@ -1,0 +1,141 @@
+package dev.slotgrid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.slotgrid.spi.IndexExtractor;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Per-node time budgets of scatter-gather: a node held back (by a latch, not a guess at timing)
+ * beyond the budget yields a partial result that says so, or a failure, as the policy says.
+ */
+class QueryBudgetTest {
+
+    private static final int ENTRIES = 3_000;
+    private static final Duration BUDGET = Duration.ofMillis(300);
+
+    private SlotGrid grid;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch slowNodeEntered = new CountDownLatch(1);
+
+    @BeforeEach
+    void start() {
+        grid = SlotGrid.builder().nodes(3).jmx(false).build();
+        grid.registerExtractor(IndexExtractor.of("parity", v -> ((Integer) v) % 2 == 0 ? "even" : "odd"));
+        grid.addIndex("numbers", IndexDefinition.local("by-parity", "parity"));
+        GridMap<String, Integer> numbers = grid.map("numbers");
+        for (int i = 0; i < ENTRIES; i++) {
+            numbers.put("n" + i, i);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        grid.close();
+    }
+
+    /** Holds node-1's share of every scatter-gather until the test releases it. */
+    private void slowDownNode1() {
+        grid.queries().beforeNodeScan.put(grid.node("node-1").id(), () -> {
+            slowNodeEntered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the gatherer gave up on this node
+            }
+        });
+    }
+
+    @Test
+    void aNodeSlowerThanTheBudget_givesAPartialResult_thatSaysHowManySlotsAnswered() throws Exception {
+        slowDownNode1();
+        GridNode slow = grid.node("node-1");
+        int slowSlots = grid.table().slotCount(slow.id());
+        long start = System.nanoTime();
+        QueryResult<String, Integer> result = grid.<String, Integer>query("numbers").eq("by-parity", "even")
+                .nodeBudget(BUDGET).onPartial(PartialResultPolicy.RETURN_PARTIAL).execute();
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(slowNodeEntered.await(0, TimeUnit.SECONDS)).as("the slow node was asked").isTrue();
+        assertThat(result.isComplete()).isFalse();
+        assertThat(result.slotsQueried()).isEqualTo(16384);
+        assertThat(result.slotsAnswered()).isEqualTo(16384 - slowSlots);
+        assertThat(result.nodesTimedOut()).containsExactly("node-1");
+        assertThat(tookMillis).as("did not wait for the held node (held for up to 30 s)").isLessThan(10_000);
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < ENTRIES; i += 2) {
+            if (grid.table().ownerOf(grid.slotOf("n" + i)) != slow.id()) {
+                expected.add("n" + i);
+            }
+        }
+        assertThat(Set.copyOf(result.keys())).as("exactly the even numbers the other nodes hold").isEqualTo(expected);
+
+        QueryResult<String, Integer> count = grid.<String, Integer>query("numbers").nodeBudget(BUDGET)
+                .onPartial(PartialResultPolicy.RETURN_PARTIAL).count();
+        assertThat(count.isComplete()).isFalse();
+        assertThat(count.count()).isEqualTo(ENTRIES - ownedBy(slow));
+
+        release.countDown();
+        QueryResult<String, Integer> afterwards = grid.<String, Integer>query("numbers").eq("by-parity", "even")
+                .nodeBudget(BUDGET).execute();
+        assertThat(afterwards.isComplete()).isTrue();
+        assertThat(afterwards.entries()).hasSize(ENTRIES / 2);
+    }
+
+    @Test
+    void aNodeSlowerThanTheBudget_failsTheQuery_underTheFailPolicy() {
+        slowDownNode1();
+        int answered = 16384 - grid.table().slotCount(grid.node("node-1").id());
+        assertThatThrownBy(() -> grid.<String, Integer>query("numbers").eq("by-parity", "odd").nodeBudget(BUDGET)
+                .onPartial(PartialResultPolicy.FAIL).execute())
+                .isInstanceOfSatisfying(PartialResultException.class, e -> {
+                    assertThat(e.slotsAnswered()).isEqualTo(answered);
+                    assertThat(e.slotsQueried()).isEqualTo(16384);
+                    assertThat(e.nodesTimedOut()).containsExactly("node-1");
+                })
+                .hasMessageContaining("only " + answered + " of 16384 slots answered").hasMessageContaining("node-1");
+    }
+
+    @Test
+    void queriesThatDoNotScatter_ignoreASlowNode() {
+        slowDownNode1();
+        String keyOnSlowNode = null;
+        for (int i = 0; keyOnSlowNode == null; i++) {
+            if (grid.table().ownerOf(grid.slotOf("n" + i)) == grid.node("node-1").id()) {
+                keyOnSlowNode = "n" + i;
+            }
+        }
+        // a single-slot query runs on the caller's thread, not through the node's scatter share
+        QueryResult<String, Integer> one = grid.<String, Integer>query("numbers").partitionKey(keyOnSlowNode)
+                .nodeBudget(BUDGET).execute();
+        assertThat(one.isComplete()).isTrue();
+        assertThat(one.keys()).contains(keyOnSlowNode);
+        assertThat(slowNodeEntered.getCount()).isEqualTo(1);
+        // and a limit met by the fast nodes does not need the slow one
+        QueryResult<String, Integer> limited = grid.<String, Integer>query("numbers").limit(10).nodeBudget(BUDGET)
+                .execute();
+        assertThat(limited.entries()).hasSize(10);
+        assertThat(limited.isComplete()).isTrue();
+        assertThat(List.copyOf(limited.nodesTimedOut())).containsExactly("node-1");
+    }
+
+    private long ownedBy(GridNode node) {
+        long n = 0;
+        for (int i = 0; i < ENTRIES; i++) {
+            if (grid.table().ownerOf(grid.slotOf("n" + i)) == node.id()) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
