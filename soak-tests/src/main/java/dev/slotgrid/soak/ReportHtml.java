@@ -75,8 +75,8 @@ final class ReportHtml {
                 .append(charts.get("cutover"));
         changesTable(h, r.changes());
 
-        h.append("<h2>Hot-key actions</h2>\n<p class=\"how\">None: hot-key detection, near cache and salting are "
-                + "not in this build yet (issue 6).</p>\n");
+        h.append("<h2>Hot-key actions</h2>\n<p class=\"how\">None: the soak does not switch hot-key handling on "
+                + "yet (issue 6).</p>\n");
 
         h.append("<h2>Invariants</h2>\n<p class=\"how\">Every read, every write's previous value and every counter "
                 + "is checked against the client's model as the run goes; a sample of keys is re-read in bulk every "

@@ -157,7 +157,7 @@ final class ReportMarkdown {
             md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" | ")
                     .append(cell(row[3])).append(" |\n");
         }
-        md.append("\n## Hot-key actions\n\nNone: hot-key handling is not in this build yet (issue 6).\n");
+        md.append("\n## Hot-key actions\n\nNone: the soak does not switch hot-key handling on yet (issue 6).\n");
         List<String> notes = ReportCharts.noteLines(r);
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
