@@ -30,6 +30,7 @@ public final class SlotTable {
     private final NodeInfo[] nodes; // sorted by id
     private final Map<Integer, Move> inMotion; // slot -> its migration, unmodifiable
     private final Map<Object, Integer> pins; // the directory: pinned key -> its slot, unmodifiable
+    private final boolean hasPins; // read on every operation: a field, not a call
 
     private SlotTable(long epoch, short[] owners, NodeInfo[] nodes) {
         this(epoch, owners, nodes, Map.of(), Map.of());
@@ -45,6 +46,7 @@ public final class SlotTable {
         this.nodes = nodes;
         this.inMotion = inMotion;
         this.pins = pins;
+        this.hasPins = !pins.isEmpty();
     }
 
     /**
@@ -346,7 +348,7 @@ public final class SlotTable {
      * @return its pinned slot, or {@code otherwise}
      */
     public int pinnedSlot(Object key, int otherwise) {
-        if (pins.isEmpty()) {
+        if (!hasPins) {
             return otherwise;
         }
         Integer slot = pins.get(key);
@@ -355,7 +357,7 @@ public final class SlotTable {
 
     /** @return {@code true} if the directory holds at least one pinned key */
     public boolean hasPins() {
-        return !pins.isEmpty();
+        return hasPins;
     }
 
     /**
