@@ -17,6 +17,8 @@ public enum Invariant {
     WRONG_PREVIOUS_VALUE("put/replace/remove/putIfAbsent return the key's exact previous value"),
     /** A counter read or merge result outside [acknowledged increments, started increments]. */
     COUNTER_MISMATCH("counters equal the sum of acknowledged increments"),
+    /** A secondary index answered an entry that does not match, or (at quiescence) not exactly its recomputation. */
+    INDEX_MISMATCH("secondary indexes (LOCAL and GLOBAL) equal their recomputation at quiescence"),
     /** An operation threw although the scenario allows no failure. */
     FAILED_OPERATION("no operation fails"),
     /** A membership change or migration was refused or failed although the grid should carry it out. */

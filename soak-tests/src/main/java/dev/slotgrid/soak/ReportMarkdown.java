@@ -54,6 +54,13 @@ final class ReportMarkdown {
                 fc.get("incrementsAcknowledged"), fc.get("keysAuditedWhileRunning"), fc.get("slotsServed"),
                 fc.get("nodes"), fc.get("epoch")));
         f.put("Checks", checks(r));
+        if (fc.containsKey("indexKeysComparedAtEnd")) {
+            f.put("Secondary indexes", String.format(Locale.ROOT, "a LOCAL and a GLOBAL index on kv (%d values): "
+                    + "%,d queries while running (%,d entries checked); at the end %,d index entries compared with the "
+                    + "model, %d index values wrong", IndexCheck.BUCKETS, fc.get("indexQueriesWhileRunning"),
+                    fc.get("indexEntriesCheckedWhileRunning"), fc.get("indexKeysComparedAtEnd"),
+                    fc.get("indexValuesWrongAtEnd")));
+        }
         f.put("Failed operations", r.failuresByCause().isEmpty() ? "none" : r.failuresByCause().toString());
         f.put("Machine", r.environment().get("cores") + " cores, " + r.environment().get("java") + ", heap "
                 + r.environment().get("maxHeapMiB") + " MiB, commit " + r.environment().get("commit"));

@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param migrationsPerSecond single-slot live migrations requested per second, besides those of joins and leaves
  * @param migrationThrottle the grid's migration throttle, entries shipped per second by all migrations
  * @param migrationsInFlight the grid's cap on migrations running at once
+ * @param indexes whether {@code kv} carries a LOCAL and a GLOBAL secondary index to check
  * @param churnEvery the pause between membership changes: a node joins, then the next time it leaves ({@code 0} off)
  * @param seed the seed of every random choice; printed so a failing run can be repeated
  * @param reportDir where the report directory of the run is created
@@ -43,7 +44,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, int threads, int readPercent,
         int writePercent, int mergePercent, double zipfTheta, Duration spikeAt, Duration spikeFor,
         double spikeMultiple, int spikeRank, double migrationsPerSecond, long migrationThrottle,
-        int migrationsInFlight, Duration churnEvery, long seed,
+        int migrationsInFlight, boolean indexes, Duration churnEvery, long seed,
         Path reportDir, Duration sampleInterval, Duration progressEvery, long maxOps) {
 
     /** The most keys a run may use: the Zipf table and the model hold a few words per key. */
@@ -68,6 +69,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         o.put("migrations-per-sec", new String[] {"5", "single-slot live migrations requested per second (0 = off)"});
         o.put("migration-throttle", new String[] {"500000", "grid's migration throttle, entries per second"});
         o.put("migrations-in-flight", new String[] {"2", "grid's cap on slot migrations running at once"});
+        o.put("indexes", new String[] {"on", "a LOCAL and a GLOBAL index on kv, checked against the model (on/off)"});
         o.put("churn-every", new String[] {"30s", "pause between membership changes: join, then leave (0 = off)"});
         o.put("seed", new String[] {"random", "seed of every random choice"});
         o.put("report-dir", new String[] {"soak-reports", "directory under which the run's report is written"});
@@ -159,9 +161,17 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
                 parseDuration(v.get("spike-at"), duration), parseDuration(v.get("spike-for"), duration),
                 Double.parseDouble(v.get("spike-multiple")), Integer.parseInt(v.get("spike-rank")),
                 Double.parseDouble(v.get("migrations-per-sec")), Long.parseLong(v.get("migration-throttle")),
-                Integer.parseInt(v.get("migrations-in-flight")), parseDuration(v.get("churn-every"), null), seed,
+                Integer.parseInt(v.get("migrations-in-flight")), onOff("indexes", v.get("indexes")), parseDuration(v.get("churn-every"), null), seed,
                 Path.of(v.get("report-dir")), parseDuration(v.get("sample-interval"), null),
                 parseDuration(v.get("progress-every"), null), Long.parseLong(v.get("max-ops")));
+    }
+
+    private static boolean onOff(String name, String text) {
+        return switch (text) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(name + " must be on or off, was " + text);
+        };
     }
 
     /**
@@ -224,6 +234,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         args.add("--migrations-per-sec=" + migrationsPerSecond);
         args.add("--migration-throttle=" + migrationThrottle);
         args.add("--migrations-in-flight=" + migrationsInFlight);
+        args.add("--indexes=" + (indexes ? "on" : "off"));
         args.add("--churn-every=" + format(churnEvery));
         args.add("--seed=" + seed);
         args.add("--report-dir=" + reportDir);

@@ -114,11 +114,15 @@ public final class SoakRun {
                 counterMaps.add(counterWrapper.apply(node.map("counters")));
             }
             preload(kv, kvMaps);
+            IndexCheck indexCheck = new IndexCheck(violations);
+            if (config.indexes()) {
+                IndexCheck.install(grid, "kv");
+            }
             out.printf("soak: seed %d, %s, %d nodes, %,d keys, %d threads, mix %d/%d/%d, zipf %.2f, "
-                    + "%.1f migrations/s, churn every %s%n", config.seed(), SoakConfig.format(config.duration()),
-                    config.nodes(), config.keys(), config.threads(), config.readPercent(), config.writePercent(),
-                    config.mergePercent(), config.zipfTheta(), config.migrationsPerSecond(),
-                    SoakConfig.format(config.churnEvery()));
+                    + "%.1f migrations/s, churn every %s, indexes %s%n", config.seed(),
+                    SoakConfig.format(config.duration()), config.nodes(), config.keys(), config.threads(),
+                    config.readPercent(), config.writePercent(), config.mergePercent(), config.zipfTheta(),
+                    config.migrationsPerSecond(), SoakConfig.format(config.churnEvery()), config.indexes() ? "on" : "off");
 
             long start = System.nanoTime();
             violations.restartClock(start);
@@ -141,7 +145,7 @@ public final class SoakRun {
             threads.forEach(Thread::start);
             churnThread.start();
 
-            sample(grid, sampler, kv, counters, kvMaps, counterMaps, start, deadline, threads, churn);
+            sample(grid, sampler, kv, counters, kvMaps, counterMaps, start, deadline, threads, churn, indexCheck);
             stopped = true;
             joinAll(threads, WORKER_JOIN_SECONDS);
             joinAll(List.of(churnThread), WORKER_JOIN_SECONDS);
@@ -158,6 +162,14 @@ public final class SoakRun {
             }
 
             Map<String, Long> finalCheck = finalCheck(grid, kv, counters, kvMaps, counterMaps);
+            if (config.indexes()) {
+                try {
+                    finalCheck.putAll(indexCheck.checkFinal(grid, kv));
+                } catch (RuntimeException e) {
+                    String cause = failures.record("final index query", e);
+                    violations.report(Invariant.FAILED_OPERATION, cause + ": " + e.getMessage());
+                }
+            }
             return result(startedAt, loadSeconds, sampler, workers, latency, churn.events(), spike, celebritySlot,
                     keys, finalCheck);
         }
@@ -181,7 +193,7 @@ public final class SoakRun {
     /** The sampling loop: one sample, one audit and one progress update per interval. */
     private void sample(SlotGrid grid, Sampler sampler, KvModel kv, CounterModel counters,
             List<GridMap<String, String>> kvMaps, List<GridMap<String, Long>> counterMaps, long start, long deadline,
-            List<Thread> threads, ChurnLoop churn) {
+            List<Thread> threads, ChurnLoop churn, IndexCheck indexCheck) {
         ProgressLine progress = new ProgressLine(out, terminal, config);
         SplittableRandom random = new SplittableRandom(config.seed() ^ 0xa0d1_7000L);
         long interval = config.sampleInterval().toNanos();
@@ -193,6 +205,14 @@ public final class SoakRun {
             }
             Sample sample = sampler.take();
             audit(kv, counters, kvMaps, counterMaps, random);
+            if (config.indexes()) {
+                try {
+                    indexCheck.sample(grid, kv, random);
+                } catch (RuntimeException e) {
+                    String cause = failures.record("index query", e);
+                    violations.report(Invariant.FAILED_OPERATION, cause + ": " + e.getMessage());
+                }
+            }
             progress.update(sample, grid.migrationStats());
             if (stopped || System.nanoTime() >= deadline || threads.stream().noneMatch(Thread::isAlive)) {
                 break;
@@ -273,8 +293,10 @@ public final class SoakRun {
                     + SlotTable.SLOTS + ": " + stats);
         }
         boolean certain = !kv.anyUncertain() && !counters.anyUncertain();
+        // a GLOBAL index keeps its entries in the grid too: node entries equal the maps' only without one
+        boolean entriesExact = !config.indexes();
         if (certain && (kvSize != kvPresent || countersSize != countersPresent
-                || stats.entries() != kvPresent + countersPresent)) {
+                || (entriesExact && stats.entries() != kvPresent + countersPresent))) {
             violations.report(Invariant.QUIESCENT_STATE, "at quiescence kv.size = " + kvSize + " (model " + kvPresent
                     + "), counters.size = " + countersSize + " (model " + countersPresent + "), node entries = "
                     + stats.entries());

@@ -39,6 +39,18 @@ class ModelCheckTest {
     }
 
     @Test
+    void theIndexValue_isReadBackFromTheValue_asTheModelComputesIt() {
+        for (int item = 0; item < keys.length; item++) {
+            for (long seq = 1; seq < 50; seq++) {
+                assertThat(IndexCheck.bucketOf(kv.value(item, seq))).isEqualTo(IndexCheck.bucket(item, seq))
+                        .isBetween(0, IndexCheck.BUCKETS - 1);
+            }
+        }
+        assertThat(IndexCheck.bucketOf("garbage")).isNull();
+        assertThat(IndexCheck.bucketOf("x:1:aaaa")).isNull();
+    }
+
+    @Test
     void aRead_ofTheAcknowledgedValue_orOfAWriteInFlight_holds() {
         long acked = twoPuts(0);
         assertThat(kv.checkRead(0, acked, kv.value(0, 2), log, "get")).isTrue();

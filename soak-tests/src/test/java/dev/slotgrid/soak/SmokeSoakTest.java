@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The smoke soak of the default test run: 75 seconds of skewed load with a celebrity spike, nodes
- * joining and leaving and slots migrating live (some cancelled), every answer checked against the
- * model. It fails the build when an invariant breaks; the failure message holds the seed and the
+ * joining and leaving and slots migrating live (some cancelled), a LOCAL and a GLOBAL index on the
+ * map, every answer checked against the model. It fails the build when an invariant breaks; the failure message holds the seed and the
  * command that repeats the run. A different seed each build widens the search; pin one with
  * {@code -Dsoak.seed=N}.
  */
@@ -36,6 +36,8 @@ class SmokeSoakTest {
         assertThat(result.finalCheck().get("cutovers")).isPositive();
         assertThat(result.finalCheck().get("kvKeysChecked")).isEqualTo(50_000);
         assertThat(result.finalCheck().get("keysAuditedWhileRunning")).isPositive();
+        assertThat(result.finalCheck().get("indexQueriesWhileRunning")).isPositive();
+        assertThat(result.finalCheck().get("indexKeysComparedAtEnd")).isPositive();
         assertThat(result.spike().multiple()).isGreaterThan(10);
         assertThat(result.samples()).anyMatch(Sample::spikeActive);
         assertReportIsSelfContained(report);

@@ -46,6 +46,7 @@ class SoakConfigTest {
         assertThatThrownBy(() -> SoakConfig.parse("--churn-every=10%")).hasMessageContaining("percentage");
         assertThatThrownBy(() -> SoakConfig.parse("--keys")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> SoakConfig.parse("--nodes=three")).hasMessageContaining("bad number");
+        assertThatThrownBy(() -> SoakConfig.parse("--indexes=maybe")).hasMessageContaining("indexes must be on or off");
     }
 
     @Test
