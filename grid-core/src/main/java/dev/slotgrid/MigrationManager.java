@@ -41,6 +41,11 @@ final class MigrationManager {
     /** Catch-up rounds before cutover is attempted anyway (its final drain ships the rest). */
     static final int MAX_CATCH_UP_ROUNDS = 64;
     static final long WRITERS_DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * What one slot costs the throttle besides its entries: its fixed work (two table changes
+     * published to every node, a seal, a handover) is worth about this many entries shipped.
+     */
+    static final int SLOT_OVERHEAD_ENTRIES = 256;
 
     private final SlotGrid grid;
     private final Throttle throttle;
@@ -199,6 +204,7 @@ final class MigrationManager {
             throw new IllegalStateException("node " + migration.to + " is not an active node of grid '" + grid.name() + "'");
         }
         SlotStore sourceStore = source.store(slot);
+        throttle.acquire(SLOT_OVERHEAD_ENTRIES);
 
         // 1. Prepare: target IMPORTING (invisible to clients), source MIGRATING (logs every write).
         SlotStore before = target.store(slot);

@@ -5,7 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A token bucket shared by every migration of a grid: at most {@code entriesPerSecond} entries
- * shipped per second, with a burst of one tenth of a second. Control plane only (migration
+ * shipped per second, averaged over a tenth of a second (the burst, and the debt allowed). Control plane only (migration
  * threads); thread-safe.
  */
 final class Throttle {
@@ -25,13 +25,17 @@ final class Throttle {
         return entriesPerSecond;
     }
 
-    /** Waits until {@code entries} may be shipped; returns early, unfinished, if interrupted. */
+    /**
+     * Takes {@code entries} tokens; once the debt exceeds a burst, waits until it is paid back. Few,
+     * longer waits rather than one short park per call: each park costs a context switch, which
+     * on a small machine the traffic pays for. Returns early, unfinished, if interrupted.
+     */
     void acquire(int entries) {
         long waitNanos;
         synchronized (this) {
             refill();
-            tokens -= entries; // may go negative: the debt is paid by waiting
-            waitNanos = tokens >= 0 ? 0 : (long) (-tokens * TimeUnit.SECONDS.toNanos(1) / entriesPerSecond);
+            tokens -= entries;
+            waitNanos = tokens >= -burst ? 0 : (long) (-tokens * TimeUnit.SECONDS.toNanos(1) / entriesPerSecond);
         }
         long deadline = System.nanoTime() + waitNanos;
         for (long left = waitNanos; left > 0 && !Thread.currentThread().isInterrupted(); left = deadline - System.nanoTime()) {

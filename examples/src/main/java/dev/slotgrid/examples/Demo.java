@@ -31,7 +31,7 @@ public final class Demo {
     private static final int KEYS = 300_000;
     private static final int BAR_WIDTH = 40;
     /** Entries per second; low enough that the join takes a few seconds and leaves the CPU to the workload. */
-    private static final int MIGRATION_THROTTLE = 15_000;
+    private static final int MIGRATION_THROTTLE = 250_000;
 
     private final PrintStream out;
     private final boolean terminal;
