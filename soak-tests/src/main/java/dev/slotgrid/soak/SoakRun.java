@@ -138,9 +138,9 @@ public final class SoakRun {
                 LoadWorker worker = new LoadWorker(t, config, kv, counters, zipf, spike, kvMaps, counterMaps, latency,
                         violations, failures, () -> stopped, deadline, opsPerWorker);
                 workers.add(worker);
-                threads.add(new Thread(worker, "soak-load-" + t));
+                threads.add(harnessThread(worker, "soak-load-" + t));
             }
-            Thread churnThread = new Thread(churn, "soak-churn");
+            Thread churnThread = harnessThread(churn, "soak-churn");
             Sampler sampler = new Sampler(grid, latency, churn::events, violations, spike::isActive, start);
             threads.forEach(Thread::start);
             churnThread.start();
@@ -246,6 +246,16 @@ public final class SoakRun {
             String cause = failures.record("getAll", e);
             violations.report(Invariant.FAILED_OPERATION, cause + " in the audit: " + e.getMessage());
         }
+    }
+
+    /** A harness thread whose death by an uncaught throwable (an {@link OutOfMemoryError}, say) is a violation. */
+    private Thread harnessThread(Runnable body, String name) {
+        Thread thread = new Thread(body, name);
+        thread.setUncaughtExceptionHandler((dead, failure) -> {
+            stopped = true;
+            violations.report(Invariant.HARNESS, dead.getName() + " died: " + failure);
+        });
+        return thread;
     }
 
     private void joinAll(List<Thread> threads, long timeoutSeconds) {

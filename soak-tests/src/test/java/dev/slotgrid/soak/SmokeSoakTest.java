@@ -9,9 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The smoke soak of the default test run: 75 seconds of skewed load with a celebrity spike, nodes
- * joining and leaving and slots migrating live (some cancelled), a LOCAL and a GLOBAL index on the
- * map, every answer checked against the model. It fails the build when an invariant breaks; the failure message holds the seed and the
+ * The smoke soaks of the default test run: 60 seconds of skewed load with a celebrity spike, nodes
+ * joining and leaving and slots migrating live (some cancelled); then 25 seconds of the same with a
+ * LOCAL and a GLOBAL index on the map. Every answer is checked against the model. It fails the build when an invariant breaks; the failure message holds the seed and the
  * command that repeats the run. A different seed each build widens the search; pin one with
  * {@code -Dsoak.seed=N}.
  */
@@ -20,7 +20,7 @@ class SmokeSoakTest {
     @Test
     void smokeSoak_withSpikeChurnAndMigrations_keepsEveryInvariant() throws Exception {
         long seed = Long.getLong("soak.seed", ThreadLocalRandom.current().nextLong());
-        SoakConfig config = SoakConfig.parse("--duration=75s", "--keys=50000", "--spike-at=25s", "--spike-for=15s",
+        SoakConfig config = SoakConfig.parse("--duration=60s", "--keys=50000", "--spike-at=20s", "--spike-for=15s",
                 "--churn-every=10s", "--migrations-per-sec=5", "--progress-every=15s", "--seed=" + seed,
                 "--report-dir=target/soak-reports");
 
@@ -36,11 +36,29 @@ class SmokeSoakTest {
         assertThat(result.finalCheck().get("cutovers")).isPositive();
         assertThat(result.finalCheck().get("kvKeysChecked")).isEqualTo(50_000);
         assertThat(result.finalCheck().get("keysAuditedWhileRunning")).isPositive();
-        assertThat(result.finalCheck().get("indexQueriesWhileRunning")).isPositive();
-        assertThat(result.finalCheck().get("indexKeysComparedAtEnd")).isPositive();
         assertThat(result.spike().multiple()).isGreaterThan(10);
         assertThat(result.samples()).anyMatch(Sample::spikeActive);
         assertReportIsSelfContained(report);
+    }
+
+    /**
+     * Shorter: a GLOBAL index cannot keep up with this write rate for long on 2 cores (its outbox
+     * grows without bound; see docs/soak.md), and the final check must wait for it to catch up.
+     */
+    @Test
+    void indexSoak_withChurnAndMigrations_keepsIndexesEqualToTheModel() {
+        long seed = Long.getLong("soak.seed", ThreadLocalRandom.current().nextLong());
+        SoakConfig config = SoakConfig.parse("--duration=25s", "--keys=50000", "--spike-for=0", "--indexes=on",
+                "--churn-every=8s", "--migrations-per-sec=5", "--progress-every=10s", "--seed=" + seed,
+                "--report-dir=target/soak-reports");
+
+        SoakResult result = new SoakRun(config, System.out, false).run();
+        System.out.print(result.summary());
+
+        assertThat(result.passed()).as("invariants broke:%n%s", result.summary()).isTrue();
+        assertThat(result.changesByOutcome()).containsKeys("join/DONE", "leave/DONE", "migrate/DONE");
+        assertThat(result.finalCheck().get("indexQueriesWhileRunning")).isPositive();
+        assertThat(result.finalCheck().get("indexKeysComparedAtEnd")).isGreaterThan(2 * 40_000L);
     }
 
     private static void assertReportIsSelfContained(Path report) throws Exception {
