@@ -3,8 +3,12 @@ package dev.slotgrid.examples;
 import dev.slotgrid.GridMap;
 import dev.slotgrid.GridNode;
 import dev.slotgrid.GridStats;
+import dev.slotgrid.HotKeyAction;
+import dev.slotgrid.HotKeyPolicy;
+import dev.slotgrid.HotKeyStats;
 import dev.slotgrid.MigrationStats;
 import dev.slotgrid.NodeStats;
+import dev.slotgrid.SkewBand;
 import dev.slotgrid.SlotGrid;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -63,7 +67,8 @@ public final class Demo {
     }
 
     void run() throws InterruptedException {
-        try (SlotGrid grid = SlotGrid.builder().name("demo").nodes(3).migrationThrottle(MIGRATION_THROTTLE).build()) {
+        try (SlotGrid grid = SlotGrid.builder().name("demo").nodes(3).migrationThrottle(MIGRATION_THROTTLE)
+                .hotKeyPolicy(HotKeyPolicy.defaults()).build()) {
             heading("1. A 3-node grid in this JVM shares 16384 slots");
             for (GridNode node : grid.nodes()) {
                 out.printf("   %-7s owns slots %s%n", node.name(), grid.table().rangesOf(node.id()));
@@ -80,7 +85,14 @@ public final class Demo {
             distribution(grid.stats());
 
             heading("3. Workload: 95% get / 5% put on uniform keys, 2 threads, " + sceneLength.toSeconds() + " s");
-            Workload workload = new Workload(grid, users.name());
+            Workload workload = new Workload(grid, users.name(), 2, (map, random) -> {
+                String key = "user:" + random.nextInt(KEYS);
+                if (random.nextInt(100) < 95) {
+                    map.get(key);
+                } else {
+                    map.put(key, "updated");
+                }
+            });
             GridStats before = grid.stats();
             long startOps = workload.ops();
             long startNanos = System.nanoTime();
@@ -126,9 +138,47 @@ public final class Demo {
             long failures = workload.failures();
             out.printf(Locale.ROOT, "   %,d operations in all, %d failed%n", workload.ops(), failures);
 
+            celebrity(grid);
+
             heading("Done");
             out.println("   JMX: jconsole shows dev.slotgrid:type=Grid and type=Node while a grid runs.");
         }
+    }
+
+    /**
+     * A celebrity key takes half of all writes; the hot-key policy detects it and salts it over the
+     * nodes, and the interval skew falls from critical to healthy. The counter stays exact.
+     */
+    private void celebrity(SlotGrid grid) throws InterruptedException {
+        heading("5. A celebrity: half of all writes hit one counter; the grid notices and salts it");
+        grid.declareMergeable("likes", "long-sum");
+        LongAdder celebrityAdds = new LongAdder();
+        long start = System.currentTimeMillis();
+        Workload likes = new Workload(grid, "likes", grid.nodes().size(), (map, random) -> {
+            if (random.nextBoolean()) {
+                map.add("celebrity", 1L);
+                celebrityAdds.increment();
+            } else {
+                map.add("post:" + random.nextInt(KEYS), 1L);
+            }
+        });
+        long end = System.nanoTime() + Math.max(4, sceneLength.toSeconds() / 2) * 1_000_000_000L;
+        List<Double> skews = watch(grid, likes, () -> System.nanoTime() >= end, () -> {
+            HotKeyStats hot = grid.hotKeyStats();
+            return hot.saltedKeys() == 0 ? "celebrity: not salted" : "celebrity: salted, " + hot.saltedKeys() + " key(s)";
+        }, 500);
+        likes.stop();
+        for (HotKeyAction action : grid.hotKeyStats().actions()) {
+            if (action.mapName().equals("likes")) {
+                out.printf(Locale.ROOT, "   +%4.1f s  %-9s %s: %s%n", (action.epochMillis() - start) / 1000.0, action.type(),
+                        action.key(), action.detail());
+            }
+        }
+        out.printf(Locale.ROOT, "   skew in the first half second %.2f (%s), in the last %.2f (%s)%n", skews.get(0),
+                SkewBand.of(skews.get(0)), skews.get(skews.size() - 1), SkewBand.of(skews.get(skews.size() - 1)));
+        long counted = grid.<String, Long>map("likes").get("celebrity");
+        out.printf(Locale.ROOT, "   celebrity = %,d after %,d acknowledged adds: %s; %d operations failed%n", counted,
+                celebrityAdds.sum(), counted == celebrityAdds.sum() ? "exact" : "MISMATCH", likes.failures());
     }
 
     /** Entries per node as bars. */
@@ -150,13 +200,20 @@ public final class Demo {
     }
 
     /** Shows a progress line once a second until {@code done}: throughput, interval skew, and {@code status}. */
-    private void watch(SlotGrid grid, Workload workload, BooleanSupplier done, Supplier<String> status)
+    private List<Double> watch(SlotGrid grid, Workload workload, BooleanSupplier done, Supplier<String> status)
             throws InterruptedException {
+        return watch(grid, workload, done, status, 1000);
+    }
+
+    /** As above, every {@code tickMillis}; returns each interval's skew. */
+    private List<Double> watch(SlotGrid grid, Workload workload, BooleanSupplier done, Supplier<String> status,
+            int tickMillis) throws InterruptedException {
+        List<Double> skews = new ArrayList<>();
         GridStats last = grid.stats();
         long lastOps = workload.ops();
         long lastNanos = System.nanoTime();
         for (int tick = 0; tick < 600 && !done.getAsBoolean(); tick++) {
-            for (int i = 0; i < 20 && !done.getAsBoolean(); i++) {
+            for (int i = 0; i < tickMillis / 50 && !done.getAsBoolean(); i++) {
                 TimeUnit.MILLISECONDS.sleep(50);
             }
             GridStats now = grid.stats();
@@ -165,34 +222,36 @@ public final class Demo {
             long nanos = System.nanoTime();
             progress(String.format(Locale.ROOT, "%,10.0f ops/s   skew %.2f %-8s  %s", (ops - lastOps) / ((nanos - lastNanos) / 1e9),
                     interval.skew(), interval.skewBand(), status.get()));
+            skews.add(interval.skew());
             last = now;
             lastOps = ops;
             lastNanos = nanos;
         }
         endProgress();
+        return skews;
     }
 
-    /** Two threads of 95/5 get/put through different entry nodes until stopped. */
+    /** One call of a workload thread. */
+    private interface Step {
+        void run(GridMap<String, Object> map, SplittableRandom random);
+    }
+
+    /** Threads running a step in a loop until stopped, thread {@code t} entering through node {@code t}. */
     private static final class Workload {
         private final LongAdder ops = new LongAdder();
         private final LongAdder failures = new LongAdder();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final List<Thread> threads = new ArrayList<>();
 
-        Workload(SlotGrid grid, String mapName) {
-            for (int t = 0; t < 2; t++) {
-                GridMap<String, String> map = grid.nodes().get(t).map(mapName);
+        Workload(SlotGrid grid, String mapName, int threadCount, Step step) {
+            for (int t = 0; t < threadCount; t++) {
+                GridMap<String, Object> map = grid.nodes().get(t % grid.nodes().size()).map(mapName);
                 SplittableRandom random = new SplittableRandom(t);
                 Thread thread = new Thread(() -> {
                     while (!stop.get()) {
                         for (int i = 0; i < 1000; i++) {
-                            String key = "user:" + random.nextInt(KEYS);
                             try {
-                                if (random.nextInt(100) < 95) {
-                                    map.get(key);
-                                } else {
-                                    map.put(key, "updated");
-                                }
+                                step.run(map, random);
                             } catch (RuntimeException e) {
                                 failures.increment();
                             }

@@ -26,6 +26,11 @@ class ExamplesRunTest {
         assertThat(output).contains("node-3  owns 4,096 slots");
         assertThat(output).containsPattern("node-3 +#+\\.* +[\\d,]+ entries +2\\d\\.\\d%");
         assertThat(output).containsPattern("[\\d,]+ operations in all, 0 failed");
+        assertThat(output).contains("5. A celebrity");
+        assertThat(output).containsPattern("DETECTED +celebrity");
+        assertThat(output).containsPattern("SALTED +celebrity: .*0 -> 4 parts");
+        assertThat(output).containsPattern("in the last \\d\\.\\d\\d \\(HEALTHY\\)");
+        assertThat(output).containsPattern("celebrity = [\\d,]+ after [\\d,]+ acknowledged adds: exact; 0 operations failed");
     }
 
     @Test
