@@ -107,4 +107,25 @@ class BenchmarkSmokeTest {
         assertThat(flags).doesNotContain("${").contains("--add-opens=java.base/java.lang=ALL-UNNAMED")
                 .contains("-Dchronicle.analytics.disable=true");
     }
+
+    @Test
+    void migrationBenchmark_movesSlotsWhileTheMixRuns() throws RunnerException {
+        Collection<RunResult> results = new Runner(oneShortIteration("MigrationBenchmark\\.mix95_1t$")
+                .param("migration", "continuous").measurementTime(TimeValue.milliseconds(500)).build()).run();
+        RunResult result = results.iterator().next();
+        assertThat(result.getPrimaryResult().getScore()).isPositive();
+        assertThat(secondary(result, "handovers")).as("slots handed over during the iteration").isPositive();
+    }
+
+    @Test
+    void hotKeyBenchmark_showsTheCelebritySkew_andTheSaltingThatRemovesIt() throws RunnerException {
+        RunResult off = new Runner(oneShortIteration("HotKeyBenchmark\\.skew_3t$").param("workload", "celebrity")
+                .param("handling", "off").build()).run().iterator().next();
+        assertThat(secondary(off, "skewMilli")).as("half the calls on one node of three").isGreaterThan(1500);
+        assertThat(secondary(off, "saltedKeys")).isZero();
+        RunResult on = new Runner(oneShortIteration("HotKeyBenchmark\\.skew_3t$").param("workload", "celebrity")
+                .param("handling", "on").warmupIterations(1).warmupTime(TimeValue.seconds(1)).build()).run().iterator().next();
+        assertThat(secondary(on, "saltedKeys")).as("the policy salted the celebrity during the warm-up").isEqualTo(1);
+        assertThat(secondary(on, "skewMilli")).isLessThan(1500);
+    }
 }
