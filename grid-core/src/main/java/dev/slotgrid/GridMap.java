@@ -43,8 +43,11 @@ import java.util.function.Function;
  *
  * <p><b>Cost.</b> A single-key call is a slot hash over the key's bytes, two array reads and one
  * operation on the owner's per-slot {@code ConcurrentHashMap}. Bulk calls are grouped by owner
- * node. Asynchronous variants complete before they return on the embedded in-JVM cluster (the work
- * runs on the caller's thread); on a remote transport they complete on its I/O threads.
+ * node. Asynchronous single-key calls ({@code getAsync}, {@code putAsync}, {@code putIfAbsentAsync},
+ * {@code removeAsync}, {@code replaceAsync}) travel in per-owner batches: on the embedded cluster a
+ * batch runs on the thread of one of the callers whose calls it carries (so a future may complete
+ * on another caller's thread, or before it is returned); on a remote transport, on its I/O
+ * threads. The other asynchronous variants run on the caller's thread before they return.
  *
  * @param <K> the key type
  * @param <V> the value type

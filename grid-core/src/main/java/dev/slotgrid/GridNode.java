@@ -29,6 +29,9 @@ public final class GridNode {
     private final NodeInfo info;
     private final AtomicReferenceArray<SlotStore> stores = new AtomicReferenceArray<>(SLOTS);
     final StatsRecorder stats = new StatsRecorder();
+    /** Outgoing batches of asynchronous calls, one per owner node. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, dev.slotgrid.hotkey.MicroBatcher<AsyncRequest>> outgoing =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** This node's sample of the keys it executes operations on; {@code null} with detection off. */
     final dev.slotgrid.hotkey.HeavyHitters detector;
     private volatile SlotTable table;
@@ -223,6 +226,26 @@ public final class GridNode {
             }
             LockSupport.parkNanos(Math.min(TRYAGAIN_MAX_PARK_NANOS, 1_000L << Math.min(10, tries - 2 * TRYAGAIN_SPINS)));
         }
+    }
+
+    /**
+     * Queues an asynchronous call for the owner this node's table names, in that owner's batch:
+     * calls that arrive together travel together (one message per batch on a remote transport).
+     * The batch runs on the thread of one of the callers (flat combining: no thread of its own),
+     * each call through {@link #route}, so redirects and retries are handled as for a synchronous call.
+     */
+    void submit(AsyncRequest request) {
+        outgoing.computeIfAbsent(table.ownerOf(request.slot()), owner -> new dev.slotgrid.hotkey.MicroBatcher<>(64, batch -> {
+            grid.hotKeys().batches.increment();
+            grid.hotKeys().batchedRequests.add(batch.size());
+            for (AsyncRequest r : batch) {
+                try {
+                    r.result().complete(route(r.op(), r.mapId(), r.slot(), r.key(), r.a(), r.b()));
+                } catch (RuntimeException | Error e) {
+                    r.result().completeExceptionally(e);
+                }
+            }
+        })).submit(request);
     }
 
     /** Adopts the grid's newest table: the in-JVM equivalent of asking a node for CLUSTER SLOTS. */

@@ -281,29 +281,53 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         }
     }
 
+    /**
+     * A single-key call as a future, sent in the entry node's batch for its owner; a map with
+     * hot-key state (near cache, salting, a merger) runs it at once instead, on its own path.
+     */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<V> batched(OpType op, K key, Object a, Object b) {
+        try {
+            Objects.requireNonNull(key, "key must not be null");
+            int slot = grid.slotOf(key);
+            grid.requireOpen();
+            if (!grid.batching() || grid.hotKeys().state(mapId) != null) {
+                return CompletableFuture.completedFuture((V) call(op, key, a, b));
+            }
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            entry.submit(new AsyncRequest(op, mapId, slot, ByteArrayKey.storedForm(key, op.isWrite()), a, b, result));
+            return (CompletableFuture<V>) result;
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public CompletableFuture<V> getAsync(K key) {
-        return async(() -> get(key));
+        return batched(OpType.GET, key, null, null);
     }
 
     @Override
     public CompletableFuture<V> putAsync(K key, V value) {
-        return async(() -> put(key, value));
+        return value == null ? CompletableFuture.failedFuture(new NullPointerException("value must not be null"))
+                : batched(OpType.PUT, key, value, null);
     }
 
     @Override
     public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
-        return async(() -> putIfAbsent(key, value));
+        return value == null ? CompletableFuture.failedFuture(new NullPointerException("value must not be null"))
+                : batched(OpType.PUT_IF_ABSENT, key, value, null);
     }
 
     @Override
     public CompletableFuture<V> removeAsync(K key) {
-        return async(() -> remove(key));
+        return batched(OpType.REMOVE, key, null, null);
     }
 
     @Override
     public CompletableFuture<V> replaceAsync(K key, V value) {
-        return async(() -> replace(key, value));
+        return value == null ? CompletableFuture.failedFuture(new NullPointerException("value must not be null"))
+                : batched(OpType.REPLACE, key, value, null);
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class SlotGrid implements AutoCloseable {
     private final Partitioner partitioner;
     private final StoreProvider storeProvider;
     private final int maxRedirects;
+    private final boolean batching;
     private final long cutoverTimeoutNanos;
     private final MapRegistry maps = new MapRegistry();
     private final AtomicReference<SlotTable> table;
@@ -76,6 +77,7 @@ public final class SlotGrid implements AutoCloseable {
         this.partitioner = builder.partitioner;
         this.storeProvider = builder.storeProvider;
         this.maxRedirects = builder.maxRedirects;
+        this.batching = builder.batching;
         this.cutoverTimeoutNanos = builder.cutoverTimeout.toNanos();
         if (builder.jmx && Jmx.isRegistered(name)) {
             throw new IllegalArgumentException("a grid named '" + name + "' is already registered in this JVM's"
@@ -641,6 +643,10 @@ public final class SlotGrid implements AutoCloseable {
         return maxRedirects;
     }
 
+    boolean batching() {
+        return batching;
+    }
+
     long cutoverTimeoutNanos() {
         return cutoverTimeoutNanos;
     }
@@ -723,9 +729,22 @@ public final class SlotGrid implements AutoCloseable {
         private int maxMigrationsInFlight = 2;
         private int migrationBatchSize = 256;
         private boolean hotKeyDetection = true;
+        private boolean batching = true;
         private HotKeyPolicy hotKeyPolicy;
 
         private Builder() {
+        }
+
+        /**
+         * Whether asynchronous single-key calls entering through a node travel in per-owner
+         * batches (default on; counted in {@link HotKeyStats#batches()}); off runs each at once.
+         *
+         * @param enabled whether to batch
+         * @return this builder
+         */
+        public Builder batching(boolean enabled) {
+            this.batching = enabled;
+            return this;
         }
 
         /**

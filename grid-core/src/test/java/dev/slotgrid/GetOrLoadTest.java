@@ -78,4 +78,39 @@ class GetOrLoadTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void concurrentAsyncCalls_travelInBatches_andEachGetsItsOwnAnswer() throws Exception {
+        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> callers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                GridMap<String, Integer> map = grid.nodes().get(t % 3).map("async");
+                callers.add(pool.submit(() -> {
+                    List<java.util.concurrent.CompletableFuture<Integer>> puts = new ArrayList<>();
+                    for (int i = 0; i < 5_000; i++) {
+                        puts.add(map.putAsync("t" + thread + ":" + i, i));
+                    }
+                    for (java.util.concurrent.CompletableFuture<Integer> put : puts) {
+                        assertThat(put.get(20, TimeUnit.SECONDS)).isNull();
+                    }
+                    for (int i = 0; i < 5_000; i++) {
+                        assertThat(map.getAsync("t" + thread + ":" + i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> caller : callers) {
+                caller.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            HotKeyStats stats = grid.hotKeyStats();
+            assertThat(stats.batchedRequests()).isEqualTo(40_000);
+            assertThat(stats.batches()).isPositive().isLessThanOrEqualTo(stats.batchedRequests());
+            assertThat(grid.<String, Integer>map("async").mappingCount()).isEqualTo(20_000);
+            assertThatThrownBy(() -> grid.<String, Integer>map("async").putAsync("k", null).join())
+                    .hasCauseInstanceOf(NullPointerException.class);
+        }
+    }
 }
