@@ -282,7 +282,7 @@ final class SlotStore {
 
     /** OWNED -> MIGRATING. From now on every write also lands in the returned change log. */
     MpscUnboundedXaddArrayQueue<Change> beginMigration() {
-        MpscUnboundedXaddArrayQueue<Change> log = new MpscUnboundedXaddArrayQueue<>(1024);
+        MpscUnboundedXaddArrayQueue<Change> log = new MpscUnboundedXaddArrayQueue<>(64);
         changeLog = log;
         if (!transition(OWNED, MIGRATING)) {
             changeLog = null;

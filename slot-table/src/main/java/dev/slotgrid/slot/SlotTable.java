@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * and the hot path reads its reference once per operation. Every change yields a new table whose
  * epoch is higher than its parent's; two tables of one cluster with the same epoch are equal.
  *
- * <p>Invariants: every slot has an owner, and every owner is in the registry. Cost: a change copies
- * the 32 KiB owner array; {@link #ownerOf} is an array read.
+ * <p>Invariants: every slot has an owner, and every owner is in the registry. Cost: a change of one
+ * owner copies about 1 KiB; {@link #ownerOf} is two array reads.
  */
 public final class SlotTable {
 
@@ -26,21 +26,28 @@ public final class SlotTable {
     public static final int SLOTS = Partitioner.SLOT_COUNT;
 
     private final long epoch;
-    private final short[] owners; // never mutated once the table exists: tables share it
+    /**
+     * Owner of each slot in 64 chunks of 256: a change copies one chunk (512 bytes) and the chunk
+     * index instead of 32 KiB, which matters when slots move back to back. Never mutated once the
+     * table exists: tables share chunks.
+     */
+    private final short[][] owners;
+    private static final int CHUNK_BITS = 8;
+    private static final int CHUNK = 1 << CHUNK_BITS;
     private final NodeInfo[] nodes; // sorted by id
     private final Map<Integer, Move> inMotion; // slot -> its migration, unmodifiable
     private final Map<Object, Integer> pins; // the directory: pinned key -> its slot, unmodifiable
     private final boolean hasPins; // read on every operation: a field, not a call
 
-    private SlotTable(long epoch, short[] owners, NodeInfo[] nodes) {
+    private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes) {
         this(epoch, owners, nodes, Map.of(), Map.of());
     }
 
-    private SlotTable(long epoch, short[] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion) {
+    private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion) {
         this(epoch, owners, nodes, inMotion, Map.of());
     }
 
-    private SlotTable(long epoch, short[] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins) {
+    private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins) {
         this.epoch = epoch;
         this.owners = owners;
         this.nodes = nodes;
@@ -59,7 +66,7 @@ public final class SlotTable {
      */
     public static SlotTable initial(List<NodeInfo> nodes) {
         NodeInfo[] registry = registry(nodes);
-        return new SlotTable(1, PlacementPlanner.initialLayout(nodes), registry);
+        return new SlotTable(1, chunked(PlacementPlanner.initialLayout(nodes)), registry);
     }
 
     /** A table with the given layout and registry, validated; for the planner and tests. */
@@ -67,7 +74,7 @@ public final class SlotTable {
         if (epoch < 1) {
             throw new IllegalArgumentException("epoch must be at least 1, was " + epoch);
         }
-        SlotTable table = new SlotTable(epoch, new short[SLOTS], registry(nodes));
+        SlotTable table = new SlotTable(epoch, chunked(new short[SLOTS]), registry(nodes));
         return new SlotTable(epoch, table.withLayout(owners).owners, table.nodes);
     }
 
@@ -88,7 +95,7 @@ public final class SlotTable {
      * @throws ArrayIndexOutOfBoundsException if {@code slot} is out of range
      */
     public int ownerOf(int slot) {
-        return owners[slot];
+        return owners[slot >>> CHUNK_BITS][slot & (CHUNK - 1)];
     }
 
     /**
@@ -119,9 +126,11 @@ public final class SlotTable {
      */
     public int slotCount(int id) {
         int count = 0;
-        for (short owner : owners) {
-            if (owner == id) {
-                count++;
+        for (short[] chunk : owners) {
+            for (short owner : chunk) {
+                if (owner == id) {
+                    count++;
+                }
             }
         }
         return count;
@@ -137,7 +146,7 @@ public final class SlotTable {
         int[] slots = new int[slotCount(id)];
         int n = 0;
         for (int slot = 0; slot < SLOTS; slot++) {
-            if (owners[slot] == id) {
+            if (ownerOf(slot) == id) {
                 slots[n++] = slot;
             }
         }
@@ -154,7 +163,7 @@ public final class SlotTable {
         List<SlotRange> ranges = new ArrayList<>();
         int start = -1;
         for (int slot = 0; slot <= SLOTS; slot++) {
-            boolean owned = slot < SLOTS && owners[slot] == id;
+            boolean owned = slot < SLOTS && ownerOf(slot) == id;
             if (owned && start < 0) {
                 start = slot;
             } else if (!owned && start >= 0) {
@@ -171,7 +180,19 @@ public final class SlotTable {
      * @return a new array of {@value #SLOTS} node ids
      */
     public short[] owners() {
-        return owners.clone();
+        short[] flat = new short[SLOTS];
+        for (int c = 0; c < owners.length; c++) {
+            System.arraycopy(owners[c], 0, flat, c * CHUNK, CHUNK);
+        }
+        return flat;
+    }
+
+    private static short[][] chunked(short[] flat) {
+        short[][] chunks = new short[SLOTS / CHUNK][];
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = java.util.Arrays.copyOfRange(flat, c * CHUNK, (c + 1) * CHUNK);
+        }
+        return chunks;
     }
 
     /**
@@ -231,8 +252,10 @@ public final class SlotTable {
     public SlotTable withOwner(int slot, int id) {
         checkSlot(slot);
         requireNode(id);
-        short[] next = owners.clone();
-        next[slot] = (short) id;
+        short[][] next = owners.clone();
+        short[] chunk = next[slot >>> CHUNK_BITS].clone();
+        chunk[slot & (CHUNK - 1)] = (short) id;
+        next[slot >>> CHUNK_BITS] = chunk;
         return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins);
     }
 
@@ -253,11 +276,11 @@ public final class SlotTable {
         if (inMotion.containsKey(slot)) {
             throw new IllegalArgumentException("slot " + slot + " is already in motion: " + inMotion.get(slot));
         }
-        if (owners[slot] == to) {
+        if (ownerOf(slot) == to) {
             throw new IllegalArgumentException("node " + to + " already owns slot " + slot);
         }
         Map<Integer, Move> next = new TreeMap<>(inMotion);
-        next.put(slot, new Move(slot, owners[slot], to));
+        next.put(slot, new Move(slot, ownerOf(slot), to));
         return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next), pins);
     }
 
@@ -395,7 +418,7 @@ public final class SlotTable {
         if (!inMotion.isEmpty()) {
             throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
-        return new SlotTable(epoch + 1, layout.clone(), nodes, Map.of(), pins);
+        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins);
     }
 
     static void checkSlot(int slot) {
