@@ -670,6 +670,7 @@ final class IndexManager {
      * table, or where a forwarded store points. Retries briefly while a handover is published.
      */
     Located readableStore(int slot) {
+        long start = System.nanoTime();
         for (int attempt = 0;; attempt++) {
             SlotTable table = grid.table();
             GridNode owner = grid.peer(table.ownerOf(slot));
@@ -684,8 +685,9 @@ final class IndexManager {
                     return new Located(next, moved);
                 }
             }
-            if (attempt > 100_000) {
-                throw new IllegalStateException("no node serves slot " + slot + " after " + attempt + " looks; table "
+            if (System.nanoTime() - start > grid.cutoverTimeoutNanos()) {
+                throw new IllegalStateException("no node served slot " + slot + " for "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms (" + attempt + " looks); table "
                         + table);
             }
             backOff(attempt);
