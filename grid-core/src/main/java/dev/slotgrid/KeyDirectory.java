@@ -112,7 +112,7 @@ final class KeyDirectory {
         SlotTable next;
         Object value;
         try {
-            awaitNoWriters(store);
+            store.awaitNoWriters(SEAL_WAIT_NANOS, "the key was not moved");
             ConcurrentMap<Object, Object> map = store.readMap(mapId);
             value = map == null ? null : map.get(key);
             if (value != null) {
@@ -129,17 +129,4 @@ final class KeyDirectory {
         }
     }
 
-    private static void awaitNoWriters(SlotStore store) {
-        long start = System.nanoTime();
-        for (int spins = 0; store.writersInside() > 0; spins++) {
-            if (System.nanoTime() - start > SEAL_WAIT_NANOS) {
-                throw new IllegalStateException("writers did not leave slot " + store.slot + " within 30 s");
-            }
-            if (spins < 256) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-    }
 }

@@ -235,7 +235,7 @@ final class MigrationManager {
             // 4. Cutover: seal, let writers inside finish, ship the last changes, hand over.
             long sealedAt = System.nanoTime();
             sourceStore.seal();
-            awaitNoWriters(sourceStore);
+            sourceStore.awaitNoWriters(WRITERS_DRAIN_TIMEOUT_NANOS, "the migration is abandoned and the source keeps the slot");
             ship(migration, changes, sourceStore, importing, Integer.MAX_VALUE, false);
             long[] epoch = new long[1];
             grid.updateTable(table -> {
@@ -325,22 +325,6 @@ final class MigrationManager {
     private void shipped(SlotMigration migration, int n) {
         entriesMoved.add(n);
         migration.entriesShipped += n; // single writer: the migration thread
-    }
-
-    private static void awaitNoWriters(SlotStore store) {
-        long start = System.nanoTime();
-        for (int spins = 0; store.writersInside() > 0; spins++) {
-            if (System.nanoTime() - start > WRITERS_DRAIN_TIMEOUT_NANOS) {
-                throw new IllegalStateException("writers did not leave sealed slot " + store.slot + " within "
-                        + TimeUnit.NANOSECONDS.toSeconds(WRITERS_DRAIN_TIMEOUT_NANOS) + " s (a remapping function that never"
-                        + " returns?); the migration is abandoned and the source keeps the slot");
-            }
-            if (spins < 256) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
     }
 
     private static void checkCancel(SlotMigration migration) {

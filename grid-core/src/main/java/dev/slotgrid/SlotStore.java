@@ -296,6 +296,29 @@ final class SlotStore {
         return transition(MIGRATING, SEALED) || transition(OWNED, SEALED);
     }
 
+    /**
+     * Waits, spinning then yielding, until the writers admitted before a seal have left.
+     *
+     * @param timeoutNanos how long at most
+     * @param consequence what the caller does if they do not, for the exception's message
+     * @throws IllegalStateException if a writer is still inside after {@code timeoutNanos}
+     */
+    void awaitNoWriters(long timeoutNanos, String consequence) {
+        long start = System.nanoTime();
+        for (int spins = 0; writersInside() > 0; spins++) {
+            if (System.nanoTime() - start > timeoutNanos) {
+                throw new IllegalStateException("writers did not leave sealed slot " + slot + " within "
+                        + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (a remapping function that"
+                        + " never returns?); " + consequence);
+            }
+            if (spins < 256) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
     /** OWNED -> SEALED only: a short pause of this slot's writers that is not a migration (a key moving out). */
     boolean sealOwned() {
         return transition(OWNED, SEALED);

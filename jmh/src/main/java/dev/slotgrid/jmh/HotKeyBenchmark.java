@@ -150,9 +150,8 @@ public class HotKeyBenchmark {
          */
         @Setup(Level.Trial)
         public void enter(HotKeyBenchmark benchmark, ThreadParams thread) {
-            List<GridNode> nodes = benchmark.grid.nodes();
-            map = nodes.get(thread.getThreadIndex() % nodes.size()).map("likes");
-            next = thread.getThreadIndex() * (KeySets.SEQUENCE_LENGTH / 4);
+            map = EntryNodes.mapFor(benchmark.grid, thread.getThreadIndex(), "likes");
+            next = EntryNodes.cursorStart(thread.getThreadIndex());
         }
     }
 

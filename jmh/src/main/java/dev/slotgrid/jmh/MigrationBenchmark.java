@@ -137,9 +137,8 @@ public class MigrationBenchmark {
          */
         @Setup(Level.Trial)
         public void enter(MigrationBenchmark benchmark, ThreadParams thread) {
-            List<GridNode> nodes = benchmark.grid.nodes();
-            map = nodes.get(thread.getThreadIndex() % nodes.size()).map("bench");
-            next = thread.getThreadIndex() * (KeySets.SEQUENCE_LENGTH / 4);
+            map = EntryNodes.mapFor(benchmark.grid, thread.getThreadIndex(), "bench");
+            next = EntryNodes.cursorStart(thread.getThreadIndex());
         }
     }
 
