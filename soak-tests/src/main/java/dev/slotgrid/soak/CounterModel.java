@@ -61,13 +61,18 @@ final class CounterModel {
 
     /** Checks a counter at quiescence. */
     boolean checkFinal(int item, Long value, ViolationLog log) {
+        return checkExact(item, value, log, "final check:");
+    }
+
+    /** Checks a counter at quiescence, the violation's detail starting with {@code how}. */
+    boolean checkExact(int item, Long value, ViolationLog log, String how) {
         long v = value == null ? 0 : value;
         long sum = acked.get(item);
         long ceiling = started.get(item);
         if (v == sum || (ceiling != sum && v >= sum && v <= ceiling)) {
             return true;
         }
-        log.report(Invariant.COUNTER_MISMATCH, "final check: " + keys[item] + " = " + value
+        log.report(Invariant.COUNTER_MISMATCH, how + " " + keys[item] + " = " + value
                 + ", but acknowledged increments sum to " + sum + (ceiling != sum ? " (started: " + ceiling + ")" : ""));
         return false;
     }

@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p><b>Invariants checked</b> ({@link Invariant}): stale read, lost write, resurrected key,
  * corrupt value, and the owner's exact previous value on every write.
+ *
+ * <p><b>Near cache.</b> With hot-key handling on, the grid may serve a read-hot key from a copy up
+ * to its near cache's TTL old. A {@link NearCacheAllowance} then records when each write was
+ * acknowledged, and a read older than the acknowledged state is allowed exactly when the key was
+ * near-cached and the write that replaced the value read was acknowledged less than a TTL before
+ * the read began; everything else is checked as above.
  */
 final class KvModel {
 
@@ -32,6 +38,8 @@ final class KvModel {
     private final AtomicLongArray started;
     private final AtomicLongArray acked;
     private final AtomicLongArray removalStarted;
+    /** Set before any load thread starts, or never (no near cache: every read is held to linearizability). */
+    private NearCacheAllowance nearCache;
 
     KvModel(String[] keys, int valueSize, int threads) {
         this.keys = keys;
@@ -44,6 +52,16 @@ final class KvModel {
             started.set(i, ABSENT);
             acked.set(i, ABSENT);
         }
+    }
+
+    /** Allows reads up to a near cache's TTL old on near-cached keys; call before the first write. */
+    void allowNearCache(NearCacheAllowance allowance) {
+        this.nearCache = allowance;
+    }
+
+    /** @return the near-cache allowance, or {@code null} */
+    NearCacheAllowance nearCache() {
+        return nearCache;
     }
 
     static long state(long seq, boolean removed) {
@@ -136,6 +154,9 @@ final class KvModel {
 
     /** Acknowledges a write the grid completed. Owner thread only. */
     void ack(int item, long state) {
+        if (nearCache != null) {
+            nearCache.recordAck(item, seqOf(state)); // before the ack is published: a reader who sees it finds its time
+        }
         acked.set(item, state);
     }
 
@@ -163,7 +184,7 @@ final class KvModel {
     // ---------------------------------------------------------------- any thread's check of a read
 
     /**
-     * Checks a value read from the grid.
+     * Checks a value read from the grid, allowing no near-cache staleness.
      *
      * @param ackedBefore {@link #ackedState} read before the read was issued
      * @param value what the grid returned
@@ -171,6 +192,21 @@ final class KvModel {
      * @return {@code true} when the read is consistent with the model
      */
     boolean checkRead(int item, long ackedBefore, String value, ViolationLog log, String how) {
+        return checkRead(item, ackedBefore, Long.MIN_VALUE, value, log, how);
+    }
+
+    /**
+     * Checks a value read from the grid; with a {@link NearCacheAllowance}, a value up to its TTL
+     * old on a near-cached key is allowed (or left to the allowance to settle).
+     *
+     * @param ackedBefore {@link #ackedState} read before the read was issued
+     * @param readStartNanos {@link System#nanoTime()} taken after {@code ackedBefore}, before the read;
+     *     {@link Long#MIN_VALUE} allows no staleness
+     * @param value what the grid returned
+     * @param log where a violation goes
+     * @return {@code true} when the read is consistent with the model, or allowed so far
+     */
+    boolean checkRead(int item, long ackedBefore, long readStartNanos, String value, ViolationLog log, String how) {
         long startedAfter = started.get(item);
         long removalAfter = removalStarted.get(item);
         long floor = seqOf(ackedBefore);
@@ -190,8 +226,12 @@ final class KvModel {
         }
         if (seq < floor) {
             Invariant invariant = isRemoved(ackedBefore) ? Invariant.RESURRECTED_KEY : Invariant.STALE_READ;
-            log.report(invariant, how + " " + keys[item] + " read put #" + seq + ", older than the acknowledged "
-                    + describeState(item, ackedBefore));
+            String detail = how + " " + keys[item] + " read put #" + seq + ", older than the acknowledged "
+                    + describeState(item, ackedBefore);
+            if (nearCache != null && readStartNanos != Long.MIN_VALUE) {
+                return nearCache.allow(item, seq, readStartNanos, invariant, detail, log);
+            }
+            log.report(invariant, detail);
             return false;
         }
         return true;

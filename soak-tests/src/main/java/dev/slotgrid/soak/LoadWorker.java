@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * recorders and the logs, all thread-safe. It writes only the {@code kv} keys it owns
  * ({@link KvModel#owner}); a write drawn for another thread's key is redrawn among its own keys
  * (bounded), except the celebrity's during the spike, which becomes an increment of the
- * celebrity's counter (a celebrity's traffic is views and likes).
+ * celebrity's counter (a celebrity's traffic is views and likes). With hot-key handling on,
+ * increments are {@code add}s (the write-hot idiom: one write to one part of a salted key, no
+ * result), except a quarter that stay {@code merge}s, whose results are checked.
  *
  * <p>Bounds: the loop ends when {@code stop} says so, at the deadline, or after
  * {@code maxOps} operations, whichever comes first.
@@ -24,13 +26,24 @@ final class LoadWorker implements Runnable {
 
     /** The operations a worker issues, counted for the report. */
     enum Op {
-        GET, GET_COUNTER, PUT, PUT_IF_ABSENT, REPLACE, REPLACE_IF_EQUALS, COMPUTE, REMOVE, MERGE
+        GET, GET_COUNTER, PUT, PUT_IF_ABSENT, REPLACE, REPLACE_IF_EQUALS, COMPUTE, REMOVE, MERGE, ADD
+    }
+
+    /** The celebrity's counter operations, counted for the report: reads, {@code add}s, {@code merge}s. */
+    enum CelebrityOp {
+        READ, ADD, MERGE
     }
 
     /** Redraws of a write key before falling back to a deterministic key of this thread. */
     private static final int OWNED_KEY_DRAWS = 32;
     /** Share of reads that go to the counters map. */
     private static final double COUNTER_READ_SHARE = 0.25;
+    /**
+     * With hot-key handling on, the share of increments made with {@code merge} (its result is
+     * checked; on a salted key it folds every part) rather than {@code add} (no result). The
+     * celebrity's redirected writes always use {@code add}.
+     */
+    private static final double MERGE_SHARE_WITH_HOT_KEYS = 0.25;
 
     private final int index;
     private final SoakConfig config;
@@ -48,6 +61,7 @@ final class LoadWorker implements Runnable {
     private final long maxOps;
     private final SplittableRandom random;
     private final long[] opCounts = new long[Op.values().length];
+    private final long[] celebrityCounts = new long[CelebrityOp.values().length];
 
     LoadWorker(int index, SoakConfig config, KvModel kv, CounterModel counters, ScrambledZipfian zipf, Spike spike,
             List<GridMap<String, String>> kvMaps, List<GridMap<String, Long>> counterMaps, LatencyRecorders latency,
@@ -87,6 +101,11 @@ final class LoadWorker implements Runnable {
         return opCounts.clone();
     }
 
+    /** @return the celebrity counter's operations by {@link CelebrityOp}; read after the thread ended */
+    long[] celebrityCounts() {
+        return celebrityCounts.clone();
+    }
+
     private void runOne(long now) {
         boolean celebrity = spike.isActive(now) && random.nextDouble() < spike.redirectShare();
         int item = celebrity ? spike.item() : zipf.next(random);
@@ -102,12 +121,12 @@ final class LoadWorker implements Runnable {
             if (kv.owner(item) == index) {
                 write(entry, item);
             } else if (celebrity) {
-                merge(entry, item);
+                increment(entry, item, config.hotKeys());
             } else {
                 write(entry, ownedItem(item));
             }
         } else {
-            merge(entry, item);
+            increment(entry, item, config.hotKeys() && random.nextDouble() >= MERGE_SHARE_WITH_HOT_KEYS);
         }
     }
 
@@ -136,7 +155,7 @@ final class LoadWorker implements Runnable {
         }
         latency.record(Kind.READ, System.nanoTime() - t0);
         opCounts[Op.GET.ordinal()]++;
-        kv.checkRead(item, before, value, violations, "get");
+        kv.checkRead(item, before, t0, value, violations, "get");
     }
 
     private void readCounter(int entry, int item) {
@@ -151,25 +170,44 @@ final class LoadWorker implements Runnable {
         }
         latency.record(Kind.READ, System.nanoTime() - t0);
         opCounts[Op.GET_COUNTER.ordinal()]++;
+        countCelebrity(item, CelebrityOp.READ);
         counters.check(item, floor, value, violations, "get counter");
     }
 
-    private void merge(int entry, int item) {
+    /**
+     * Increments a counter by 1..9: with {@code add} (mergeable map; no result to check) or with
+     * {@code merge(key, d, Long::sum)} (its result must lie between the acknowledged sum plus
+     * {@code d} and the started sum after it).
+     */
+    private void increment(int entry, int item, boolean add) {
         long delta = 1 + random.nextInt(9);
         long floor = counters.acked(item) + delta;
         counters.begin(item, delta);
-        Long result;
+        Long result = null;
         long t0 = System.nanoTime();
         try {
-            result = counterMaps.get(entry).merge(counters.key(item), delta, Long::sum);
+            if (add) {
+                counterMaps.get(entry).add(counters.key(item), delta);
+            } else {
+                result = counterMaps.get(entry).merge(counters.key(item), delta, Long::sum);
+            }
         } catch (RuntimeException e) {
-            failed("merge", item, e);
+            failed(add ? "add" : "merge", item, e);
             return;
         }
         latency.record(Kind.MERGE, System.nanoTime() - t0);
         counters.ack(item, delta);
-        opCounts[Op.MERGE.ordinal()]++;
-        counters.check(item, floor, result, violations, "merge result of");
+        opCounts[(add ? Op.ADD : Op.MERGE).ordinal()]++;
+        countCelebrity(item, add ? CelebrityOp.ADD : CelebrityOp.MERGE);
+        if (!add) {
+            counters.check(item, floor, result, violations, "merge result of");
+        }
+    }
+
+    private void countCelebrity(int item, CelebrityOp op) {
+        if (item == spike.item()) {
+            celebrityCounts[op.ordinal()]++;
+        }
     }
 
     /** One write by the key's owner, chosen by what the owner knows the key holds. */

@@ -47,6 +47,8 @@ final class ReportCharts {
         charts.put("skew", skew());
         charts.put("migrations", migrations());
         charts.put("cutover", cutover());
+        charts.put("hotkeys", hotKeys());
+        charts.put("nearcache", nearCache());
         return charts;
     }
 
@@ -77,7 +79,7 @@ final class ReportCharts {
                 return ops == null || s.seconds() <= 0 ? Double.NaN : ops / s.seconds();
             }));
         }
-        return chart.render();
+        return hotKeyMarkers(chart).render();
     }
 
     String skew() {
@@ -86,8 +88,8 @@ final class ReportCharts {
             max = Math.max(max, sample.skew());
         }
         double top = Math.max(2.5, SvgChart.niceCeiling(max * 1.05));
-        return decorate(new SvgChart("Load skew: busiest node's operations / mean per node, per interval", xMax,
-                v -> String.format(Locale.ROOT, "%.1f×", v)))
+        return hotKeyMarkers(decorate(new SvgChart("Load skew: busiest node's operations / mean per node, per interval",
+                xMax, v -> String.format(Locale.ROOT, "%.1f×", v))))
                 .yRange(1.0, top)
                 .band(1.0, SkewBand.WARNING_AT, "healthy < 1.3", GREEN)
                 .band(SkewBand.WARNING_AT, SkewBand.CRITICAL_ABOVE, "warning 1.3 – 2.0", AMBER)
@@ -119,6 +121,69 @@ final class ReportCharts {
                 .line("p99", AMBER, x, series(s -> s.migration().cutoverP99Micros()))
                 .line("max", RED, x, series(s -> s.migration().cutoverMaxMicros()))
                 .render();
+    }
+
+    /**
+     * The celebrity's share of its busiest node's operations, as the grid's detector estimates it,
+     * against the policy's threshold, with the hot-key actions marked.
+     */
+    String hotKeys() {
+        SoakResult.SpikeInfo spike = result.spike();
+        SvgChart chart = hotKeyMarkers(decorate(new SvgChart("The celebrity " + spike.key()
+                + ": its share of its busiest node's operations (detector estimate)", xMax,
+                v -> String.format(Locale.ROOT, "%.0f%%", v))).whenEmpty("the celebrity was never among a node's "
+                + "hottest keys"));
+        if (result.hotKeys().enabled()) {
+            double threshold = 100 * SoakRun.HOT_KEY_POLICY.shareThreshold();
+            chart.band(0, threshold, String.format(Locale.ROOT, "below the policy's %.0f%% threshold", threshold), GREEN);
+        }
+        return chart.line("kv (reads and owner writes)", BLUE, x, series(s -> 100 * s.hotKeys().celebrityKvShare()))
+                .line("counters (increments and reads)", AMBER, x, series(s -> 100 * s.hotKeys().celebrityCounterShare()))
+                .render();
+    }
+
+    /** Near-cache hits and misses, and coalesced reads, per second. */
+    String nearCache() {
+        String note = result.hotKeys().enabled() ? "no near-cache hit and no coalesced read in this run"
+                : "hot-key handling is off in this run (--hot-keys=off)";
+        return hotKeyMarkers(decorate(new SvgChart("Near-cache hits and misses, and coalesced reads, per second "
+                + "(log scale)", xMax, ReportCharts::count).logY().whenEmpty(note)))
+                .line("near-cache hits", GREEN, x, perSecond(s -> s.hotKeys().nearCacheHits()))
+                .line("near-cache misses (read at the owner)", RED, x, perSecond(s -> s.hotKeys().nearCacheMisses()))
+                .line("coalesced reads", "#6a3d9a", x, perSecond(s -> s.hotKeys().coalescedReads()))
+                .render();
+    }
+
+    /** Most markers drawn for hot-key actions: beyond that, only the celebrity's. */
+    static final int MAX_ACTION_MARKERS = 24;
+
+    /** Colors of the hot-key actions' markers. */
+    static String actionColor(String type) {
+        return switch (type) {
+            case "SALTED" -> "#6a1b9a";
+            case "UNSALTED" -> "#ce93d8";
+            case "NEAR_CACHE_ON" -> "#00897b";
+            case "NEAR_CACHE_OFF" -> "#80cbc4";
+            default -> GREY;
+        };
+    }
+
+    /** Marks the hot-key actions (not DETECTED, which comes with its action): the celebrity's, and others if few. */
+    private SvgChart hotKeyMarkers(SvgChart chart) {
+        List<HotKeyWatch.Action> acted = result.hotKeys().actions().stream()
+                .filter(a -> !a.type().equals("DETECTED")).toList();
+        boolean all = acted.size() <= MAX_ACTION_MARKERS;
+        for (HotKeyWatch.Action action : acted) {
+            if (all || action.celebrity()) {
+                chart.dottedMarker(action.atSeconds(), actionColor(action.type()), action.type().toLowerCase(Locale.ROOT)
+                        .replace('_', ' ') + (action.celebrity() ? "" : " (another key)"));
+            }
+        }
+        return chart;
+    }
+
+    private double[] perSecond(ToDoubleFunction<Sample> count) {
+        return series(s -> s.seconds() <= 0 ? Double.NaN : count.applyAsDouble(s) / s.seconds());
     }
 
     /** Shades the spike and marks joins and leaves. */

@@ -75,8 +75,7 @@ final class ReportHtml {
                 .append(charts.get("cutover"));
         changesTable(h, r.changes());
 
-        h.append("<h2>Hot-key actions</h2>\n<p class=\"how\">None: the soak does not switch hot-key handling on "
-                + "yet (issue 6).</p>\n");
+        hotKeys(h, r, charts);
 
         h.append("<h2>Invariants</h2>\n<p class=\"how\">Every read, every write's previous value and every counter "
                 + "is checked against the client's model as the run goes; a sample of keys is re-read in bulk every "
@@ -111,6 +110,48 @@ final class ReportHtml {
         return h.toString();
     }
 
+    private static void hotKeys(StringBuilder h, SoakResult r, Map<String, String> charts) {
+        HotKeyResult hot = r.hotKeys();
+        h.append("<h2>Hot keys</h2>\n<p class=\"how\">");
+        if (hot.enabled()) {
+            h.append("The grid's hot-key policy is on: a key that takes at least ")
+                    .append(String.format(Locale.ROOT, "%.0f%%", 100 * SoakRun.HOT_KEY_POLICY.shareThreshold()))
+                    .append(" of a node's operations is near-cached on every node when it is read-mostly, or salted "
+                            + "into parts on distinct nodes when its map is mergeable (<code>counters</code> is, with "
+                            + "<code>long-sum</code>); it returns to normal after a cooldown. Dotted purple lines mark "
+                            + "salting and unsalting, teal ones the near cache on and off, on this chart and on the load "
+                            + "and skew charts above. Salted counters are checked like the others: every read and "
+                            + "merge result against the model, every key at the end.");
+        } else {
+            h.append("Hot-key handling is off in this run (<code>--hot-keys=off</code>): the grid only detects hot "
+                    + "keys; the chart shows how hot the celebrity was.");
+        }
+        h.append("</p>\n<p class=\"story\">").append(escape(ReportMarkdown.hotKeySentence(r))).append(".</p>\n");
+        h.append(charts.get("hotkeys")).append(charts.get("nearcache"));
+        h.append("<table>\n");
+        ReportMarkdown.hotKeyFigures(r).forEach((label, value) -> h.append("<tr><th>").append(escape(label))
+                .append("</th><td>").append(escape(value)).append("</td></tr>\n"));
+        h.append("</table>\n");
+        List<String[]> rows = ReportMarkdown.actionRows(r, ReportMarkdown.MAX_ACTION_ROWS);
+        if (!rows.isEmpty()) {
+            h.append(rows.size() <= 20 ? "<details open>" : "<details>").append("<summary>Hot-key actions (")
+                    .append(rows.size()).append(rows.size() < hot.actionsTotal() ? " of " + hot.actionsTotal() : "")
+                    .append(")</summary>\n<table><tr><th>at</th><th>action</th><th>map</th><th>key</th>"
+                            + "<th>detail</th></tr>\n");
+            for (String[] row : rows) {
+                h.append("<tr>");
+                for (String cell : row) {
+                    h.append("<td>").append(escape(cell)).append("</td>");
+                }
+                h.append("</tr>\n");
+            }
+            h.append("</table></details>\n");
+        }
+        for (String note : hot.notes()) {
+            h.append("<p class=\"how\">").append(escape(note)).append("</p>\n");
+        }
+    }
+
     private static void tiles(StringBuilder h, SoakResult r) {
         Map<String, Object> skew = ReportWriter.skewSummary(r);
         SkewBand worst = (SkewBand) skew.get("worstBand");
@@ -130,6 +171,12 @@ final class ReportHtml {
         tile(h, worst == SkewBand.HEALTHY ? "ok" : worst == SkewBand.WARNING ? "warn" : "bad",
                 String.format(Locale.ROOT, "%.2f", (Double) skew.get("maxInterval")), "worst interval skew (" + worst
                         + "), mean " + String.format(Locale.ROOT, "%.2f", (Double) skew.get("mean")));
+        HotKeyWatch.SkewWindows w = r.hotKeys().skew();
+        if (w != null && !Double.isNaN(w.skewAfter())) {
+            tile(h, SkewBand.of(w.skewAfter()) == SkewBand.HEALTHY ? "ok" : "warn", String.format(Locale.ROOT,
+                    "%.2f → %.2f", w.skewBefore(), w.skewAfter()), "spike skew before → after the grid acted on "
+                    + r.spike().key());
+        }
         tile(h, notAllowed == 0 ? "" : "bad", String.format(Locale.ROOT, "%,d", r.finalCheck().get("migrationsDone")),
                 "slots migrated live; " + membership + " joins/leaves" + (notAllowed > 0 ? ", " + notAllowed
                         + " changes failed" : ""));

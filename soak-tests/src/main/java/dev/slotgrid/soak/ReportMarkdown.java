@@ -14,6 +14,9 @@ import java.util.Map;
  */
 final class ReportMarkdown {
 
+    /** Hot-key actions listed at most (the celebrity's first when there are more). */
+    static final int MAX_ACTION_ROWS = 60;
+
     private ReportMarkdown() {
     }
 
@@ -61,6 +64,7 @@ final class ReportMarkdown {
                     fc.get("indexEntriesCheckedWhileRunning"), fc.get("indexKeysComparedAtEnd"),
                     fc.get("indexValuesWrongAtEnd")));
         }
+        f.put("Hot keys", hotKeySentence(r));
         f.put("Failed operations", r.failuresByCause().isEmpty() ? "none" : r.failuresByCause().toString());
         f.put("Machine", r.environment().get("cores") + " cores, " + r.environment().get("java") + ", heap "
                 + r.environment().get("maxHeapMiB") + " MiB, commit " + r.environment().get("commit"));
@@ -107,8 +111,113 @@ final class ReportMarkdown {
                     ProgressLine.clock(spike.fromSeconds()), ProgressLine.clock(spike.toSeconds()), spike.key(),
                     spike.multiple(), 100 * spike.spikeShare(), inside, dev.slotgrid.SkewBand.of(inside), outside,
                     dev.slotgrid.SkewBand.of(outside)));
+            HotKeyWatch.SkewWindows w = r.hotKeys().skew();
+            if (r.hotKeys().enabled() && w != null && !Double.isNaN(w.skewAfter())) {
+                t.append(String.format(Locale.ROOT, " The grid acted on the celebrity %.1f s into the spike (%s): the "
+                        + "spike's skew was %.2f before and %.2f after; %s.",
+                        w.firstActionSeconds() - w.spikeFromSeconds(), r.hotKeys().celebrityActions().stream()
+                                .filter(a -> !a.type().equals("DETECTED") && a.atSeconds() <= w.spikeToSeconds())
+                                .map(ReportMarkdown::actionWords).distinct().reduce((a, b) -> a + ", " + b).orElse(""),
+                        w.skewBefore(), w.skewAfter(), r.violations().get(Invariant.COUNTER_MISMATCH) == 0
+                                ? "every counter, salted or not, stayed exact" : "COUNTER_MISMATCH broke"));
+            }
         }
         return t.toString();
+    }
+
+    /** @return what the grid did about the celebrity, and the spike's skew before and after, in one sentence */
+    static String hotKeySentence(SoakResult r) {
+        HotKeyResult h = r.hotKeys();
+        if (!h.enabled()) {
+            return "hot-key handling off (--hot-keys=off): detection only, no action";
+        }
+        StringBuilder t = new StringBuilder();
+        List<HotKeyWatch.Action> celebrity = h.celebrityActions().stream().filter(a -> !a.type().equals("DETECTED"))
+                .toList();
+        if (celebrity.isEmpty()) {
+            t.append("no action on the celebrity ").append(r.spike().key());
+        } else {
+            t.append(r.spike().key()).append(": ");
+            for (int i = 0; i < celebrity.size(); i++) {
+                HotKeyWatch.Action a = celebrity.get(i);
+                t.append(i == 0 ? "" : ", ").append(actionWords(a)).append(" at ").append(ProgressLine.clock(a.atSeconds()));
+            }
+        }
+        HotKeyWatch.SkewWindows w = h.skew();
+        if (w != null) {
+            t.append(String.format(Locale.ROOT, "; skew before the spike %.2f, in the spike %.2f before the action",
+                    h.skewBeforeSpike(), w.skewBefore()));
+            if (!Double.isNaN(w.skewAfter())) {
+                t.append(String.format(Locale.ROOT, " and %.2f after it", w.skewAfter()));
+            }
+        }
+        t.append(String.format(Locale.ROOT, "; %,d actions in all (%s)", h.actionsTotal(),
+                h.actionsByType().toString().replaceAll("[{}]", "")));
+        return t.toString();
+    }
+
+    /** @return an action in words: "counters salted (0 -> 3 parts)" */
+    static String actionWords(HotKeyWatch.Action a) {
+        String what = switch (a.type()) {
+            case "SALTED" -> "salted";
+            case "UNSALTED" -> "unsalted";
+            case "NEAR_CACHE_ON" -> "near-cached";
+            case "NEAR_CACHE_OFF" -> "near cache off";
+            default -> a.type().toLowerCase(Locale.ROOT);
+        };
+        String parts = a.detail().replaceAll(".*?(\\d+ -> \\d+ parts).*", "$1");
+        return a.map() + " " + what + (a.type().endsWith("SALTED") && !parts.equals(a.detail()) ? " (" + parts + ")" : "");
+    }
+
+    /** @return the hot-key figures, label to text, in reading order */
+    static Map<String, String> hotKeyFigures(SoakResult r) {
+        HotKeyResult h = r.hotKeys();
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("Policy", h.policy());
+        HotKeyWatch.SkewWindows w = h.skew();
+        if (w != null) {
+            f.put("Skew before the spike", String.format(Locale.ROOT, "%.2f (median of the %d s before it)",
+                    h.skewBeforeSpike(), HotKeyResult.BASELINE_SECONDS));
+            f.put("Skew in the spike, before the grid acted", String.format(Locale.ROOT, "%.2f from %s to %s; busiest "
+                    + "node %.0f%% of all operations", w.skewBefore(), ProgressLine.clock(w.spikeFromSeconds()),
+                    ProgressLine.clock(Double.isNaN(w.firstActionSeconds()) ? w.spikeToSeconds() : w.firstActionSeconds()),
+                    100 * w.busiestShareBefore()));
+            f.put("Skew in the spike, after the grid acted", Double.isNaN(w.skewAfter()) ? "no action, or none long "
+                    + "enough before the spike ended" : String.format(Locale.ROOT, "%.2f from %s to %s (%d ms after the "
+                    + "last action); busiest node %.0f%% of all operations", w.skewAfter(),
+                    ProgressLine.clock(w.afterFromSeconds()), ProgressLine.clock(w.spikeToSeconds()),
+                    HotKeyWatch.SETTLE_MILLIS, 100 * w.busiestShareAfter()));
+        }
+        f.put("Actions", String.format(Locale.ROOT, "%,d (%s)%s", h.actionsTotal(),
+                h.actionsByType().isEmpty() ? "none" : h.actionsByType().toString().replaceAll("[{}]", ""),
+                h.actionsMayBeMissing() ? "; some may be missing" : ""));
+        f.put("Near cache", String.format(Locale.ROOT, "%,d hits, %,d misses; at most %d keys near-cached at once; "
+                + "%,d coalesced reads", h.nearCacheHits(), h.nearCacheMisses(), h.maxNearCachedKeys(), h.coalescedReads()));
+        f.put("Stale reads allowed on near-cached keys", h.enabled() ? String.format(Locale.ROOT, "%,d within the %d ms "
+                + "TTL, %,d whose age the model could not bound", h.staleReadsWithinTtl(), h.nearCacheTtlMillis(),
+                h.staleReadsUnverifiable()) : "none (no near cache)");
+        Map<String, Long> ops = h.celebrityCounterOps();
+        f.put("The celebrity's counter", String.format(Locale.ROOT, "%,d reads and %,d merge results checked as they "
+                + "returned, %,d increments with add; at most %d keys salted at once; %d counters still salted after "
+                + "the load read exactly through every entry node", ops.get("read"), ops.get("merge"), ops.get("add"),
+                h.maxSaltedKeys(), h.saltedCheckedAtQuiescence()));
+        f.put("Back to normal after the load", !h.enabled() ? "-" : Double.isNaN(h.secondsToNormal()) ? "NOT reached"
+                : String.format(Locale.ROOT, "after %.1f s (the policy's cooldown is %d s)", h.secondsToNormal(),
+                        SoakRun.HOT_KEY_POLICY.cooldown().toSeconds()));
+        return f;
+    }
+
+    /** @return rows (at, action, map, key, detail) of the actions to show: the celebrity's, and up to {@code max} in all */
+    static List<String[]> actionRows(SoakResult r, int max) {
+        List<HotKeyWatch.Action> all = r.hotKeys().actions();
+        List<HotKeyWatch.Action> shown = all.size() <= max ? all : all.stream().filter(HotKeyWatch.Action::celebrity)
+                .limit(max).toList();
+        List<String[]> rows = new ArrayList<>();
+        for (HotKeyWatch.Action a : shown) {
+            rows.add(new String[] {ProgressLine.clock(a.atSeconds()) + String.format(Locale.ROOT, " (%.2f s)",
+                    a.atSeconds()), a.type() + (a.automatic() ? "" : " (requested)"), a.map(), a.key(), a.detail()});
+        }
+        return rows;
     }
 
     static String humanDuration(double seconds) {
@@ -124,11 +233,13 @@ final class ReportMarkdown {
         Map<String, Long> ops = r.opsByType();
         long reads = ops.get("get") + ops.get("get_counter");
         long merges = ops.get("merge");
-        long writes = r.totalOps() - reads - merges;
+        long adds = ops.get("add");
+        long writes = r.totalOps() - reads - merges - adds;
         Map<String, Long> fc = r.finalCheck();
         return String.format(Locale.ROOT, "%,d reads, %,d writes' previous values and %,d merge results checked as "
-                + "they returned; %,d keys re-read in bulk while running; %,d keys checked at the end", reads, writes,
-                merges, fc.get("keysAuditedWhileRunning"), fc.get("kvKeysChecked") + fc.get("countersChecked"));
+                + "they returned (%,d increments with add, which return nothing, checked by the reads); %,d keys "
+                + "re-read in bulk while running; %,d keys checked at the end", reads, writes, merges, adds,
+                fc.get("keysAuditedWhileRunning"), fc.get("kvKeysChecked") + fc.get("countersChecked"));
     }
 
     static String latency(LatencyPoint p) {
@@ -164,14 +275,27 @@ final class ReportMarkdown {
             md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" | ")
                     .append(cell(row[3])).append(" |\n");
         }
-        md.append("\n## Hot-key actions\n\nNone: the soak does not switch hot-key handling on yet (issue 6).\n");
+        md.append("\n## Hot keys\n\n").append(hotKeySentence(r)).append(".\n\n| figure | value |\n|---|---|\n");
+        hotKeyFigures(r).forEach((label, value) -> md.append("| ").append(label).append(" | ").append(cell(value))
+                .append(" |\n"));
+        List<String[]> actions = actionRows(r, MAX_ACTION_ROWS);
+        if (!actions.isEmpty()) {
+            md.append("\n| at | action | map | key | detail |\n|---|---|---|---|---|\n");
+            for (String[] row : actions) {
+                md.append("| ").append(String.join(" | ", java.util.Arrays.stream(row).map(ReportMarkdown::cell)
+                        .toList())).append(" |\n");
+            }
+        }
+        r.hotKeys().notes().forEach(n -> md.append("\n- ").append(n));
+        md.append('\n');
         List<String> notes = ReportCharts.noteLines(r);
         if (!notes.isEmpty()) {
             md.append("\n## Notes\n\n");
             notes.forEach(n -> md.append("- ").append(n).append('\n'));
         }
         md.append("\n## Charts\n\n");
-        for (String chart : List.of("throughput", "latency", "nodes", "skew", "migrations", "cutover")) {
+        for (String chart : List.of("throughput", "latency", "nodes", "skew", "migrations", "cutover", "hotkeys",
+                "nearcache")) {
             md.append("![").append(chart).append("](").append(chart).append(".svg)\n\n");
         }
         return md.toString();

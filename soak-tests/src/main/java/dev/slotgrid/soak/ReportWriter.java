@@ -109,7 +109,8 @@ final class ReportWriter {
             changes.add(e);
         }
         root.put("changes", changes);
-        root.put("hotKeyActions", List.of());
+        root.put("hotKeys", hotKeysJson(r.hotKeys()));
+        root.put("hotKeyActions", actionsJson(r.hotKeys().actions()));
         root.put("notes", ReportCharts.noteLines(r));
         root.put("timeline", timelineJson(r.samples()));
         return root;
@@ -140,6 +141,59 @@ final class ReportWriter {
         Map<String, Object> bands = new LinkedHashMap<>();
         seconds.forEach((band, s) -> bands.put(band.name(), s));
         out.put("secondsInBand", bands);
+        return out;
+    }
+
+    private static Map<String, Object> hotKeysJson(HotKeyResult h) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", h.enabled());
+        out.put("policy", h.policy());
+        out.put("actionsTotal", h.actionsTotal());
+        out.put("actionsByType", h.actionsByType());
+        out.put("actionsMayBeMissing", h.actionsMayBeMissing());
+        out.put("celebrityActions", actionsJson(h.celebrityActions()));
+        Map<String, Object> skew = new LinkedHashMap<>();
+        skew.put("beforeSpikeMedian", h.skewBeforeSpike());
+        if (h.skew() != null) {
+            HotKeyWatch.SkewWindows w = h.skew();
+            skew.put("spikeFromSeconds", w.spikeFromSeconds());
+            skew.put("firstActionSeconds", w.firstActionSeconds());
+            skew.put("afterFromSeconds", w.afterFromSeconds());
+            skew.put("spikeToSeconds", w.spikeToSeconds());
+            skew.put("spikeBeforeAction", w.skewBefore());
+            skew.put("spikeAfterAction", w.skewAfter());
+            skew.put("busiestNodeShareBeforeAction", w.busiestShareBefore());
+            skew.put("busiestNodeShareAfterAction", w.busiestShareAfter());
+        }
+        out.put("skew", skew);
+        out.put("nearCacheHits", h.nearCacheHits());
+        out.put("nearCacheMisses", h.nearCacheMisses());
+        out.put("coalescedReads", h.coalescedReads());
+        out.put("maxSaltedKeys", h.maxSaltedKeys());
+        out.put("maxNearCachedKeys", h.maxNearCachedKeys());
+        out.put("nearCacheTtlMillis", h.nearCacheTtlMillis());
+        out.put("staleReadsAllowedWithinTtl", h.staleReadsWithinTtl());
+        out.put("staleReadsAllowedUnverifiable", h.staleReadsUnverifiable());
+        out.put("celebrityCounterOps", h.celebrityCounterOps());
+        out.put("saltedCountersCheckedAfterLoad", h.saltedCheckedAtQuiescence());
+        out.put("secondsToNormalAfterLoad", h.secondsToNormal());
+        out.put("notes", h.notes());
+        return out;
+    }
+
+    private static List<Object> actionsJson(List<HotKeyWatch.Action> actions) {
+        List<Object> out = new ArrayList<>();
+        for (HotKeyWatch.Action a : actions) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("atSeconds", a.atSeconds());
+            e.put("type", a.type());
+            e.put("map", a.map());
+            e.put("key", a.key());
+            e.put("detail", a.detail());
+            e.put("automatic", a.automatic());
+            e.put("celebrity", a.celebrity());
+            out.add(e);
+        }
         return out;
     }
 
@@ -207,6 +261,15 @@ final class ReportWriter {
         out.put("tryAgainRetries", samples.stream().map(Sample::tryAgainRetries).toList());
         out.put("violationsSoFar", samples.stream().map(Sample::violationsSoFar).toList());
         out.put("entries", samples.stream().map(Sample::entries).toList());
+        Map<String, Object> hot = new LinkedHashMap<>();
+        hot.put("nearCacheHits", samples.stream().map(s -> s.hotKeys().nearCacheHits()).toList());
+        hot.put("nearCacheMisses", samples.stream().map(s -> s.hotKeys().nearCacheMisses()).toList());
+        hot.put("coalescedReads", samples.stream().map(s -> s.hotKeys().coalescedReads()).toList());
+        hot.put("saltedKeys", samples.stream().map(s -> s.hotKeys().saltedKeys()).toList());
+        hot.put("nearCachedKeys", samples.stream().map(s -> s.hotKeys().nearCachedKeys()).toList());
+        hot.put("celebrityKvShare", samples.stream().map(s -> s.hotKeys().celebrityKvShare()).toList());
+        hot.put("celebrityCounterShare", samples.stream().map(s -> s.hotKeys().celebrityCounterShare()).toList());
+        out.put("hotKeys", hot);
         List<Object> nodes = new ArrayList<>();
         for (Sample s : samples) {
             nodes.add(s.opsByNode());

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param tryAgainRetries retries of writes that met a slot in its cutover window, in the interval
  * @param violationsSoFar invariant violations since the start
  * @param entries entries held by all nodes at the end of the interval
+ * @param hotKeys the grid's hot-key figures of the interval
  */
 record Sample(double atSeconds, double seconds, long ops, LatencyPoint latency, Map<String, LatencyPoint> latencyByKind,
         Map<String, Long> opsByNode, double skew, long epoch, boolean spikeActive, Map<String, Long> changesByOutcome,
-        MigrationPoint migration, long redirects, long tryAgainRetries, long violationsSoFar, long entries) {
+        MigrationPoint migration, long redirects, long tryAgainRetries, long violationsSoFar, long entries,
+        HotKeyPoint hotKeys) {
 
     /** @return operations per second in the interval */
     double opsPerSecond() {
@@ -44,6 +46,22 @@ record Sample(double atSeconds, double seconds, long ops, LatencyPoint latency, 
      */
     record MigrationPoint(long slotsDone, int slotsLeft, long entriesMoved, long cutovers, double cutoverP50Micros,
             double cutoverP99Micros, double cutoverMaxMicros) {
+    }
+
+    /**
+     * The grid's hot-key figures ({@link dev.slotgrid.HotKeyStats}) for one interval.
+     *
+     * @param nearCacheHits reads served from a near-cache copy in the interval
+     * @param nearCacheMisses reads of near-cached keys that went to the owner in the interval
+     * @param coalescedReads reads that joined an identical read in flight, in the interval
+     * @param saltedKeys keys salted at the end of the interval
+     * @param nearCachedKeys keys near-cached at the end of the interval
+     * @param celebrityKvShare the celebrity's {@code kv} share of its busiest node's operations as the
+     *     detector estimates it (NaN: not among the node's hottest keys)
+     * @param celebrityCounterShare the same for its {@code counters} key (parts count as the key)
+     */
+    record HotKeyPoint(long nearCacheHits, long nearCacheMisses, long coalescedReads, int saltedKeys,
+            int nearCachedKeys, double celebrityKvShare, double celebrityCounterShare) {
     }
 
     /**

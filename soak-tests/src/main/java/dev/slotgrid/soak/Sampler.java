@@ -1,10 +1,13 @@
 package dev.slotgrid.soak;
 
 import dev.slotgrid.GridStats;
+import dev.slotgrid.HotKeyReport;
+import dev.slotgrid.HotKeyStats;
 import dev.slotgrid.MigrationStats;
 import dev.slotgrid.NodeStats;
 import dev.slotgrid.SlotGrid;
 import dev.slotgrid.soak.MigrationDriver.Event;
+import dev.slotgrid.soak.Sample.HotKeyPoint;
 import dev.slotgrid.soak.Sample.LatencyPoint;
 import dev.slotgrid.soak.Sample.MigrationPoint;
 import java.util.ArrayList;
@@ -18,7 +21,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Turns the run's counters into one {@link Sample} per interval: latency from the recorders, load
- * per node from the grid's stats, changes from the churn log.
+ * per node from the grid's stats, changes from the churn log, hot-key figures (near cache,
+ * coalescing, the celebrity's share) from the grid's hot-key stats.
  *
  * <p>Concurrency: confined to the sampling thread. Cost per sample: one {@link SlotGrid#stats()}
  * (a walk over every node's 16384 slots), negligible at one sample a second.
@@ -31,21 +35,25 @@ final class Sampler {
     private final ViolationLog violations;
     private final LongPredicate spikeActive;
     private final long runStartNanos;
+    private final String celebrityKey;
     private final List<Sample> samples = new ArrayList<>();
+    private HotKeyStats previousHotKeys;
     private GridStats previousStats;
     private long previousNanos;
     private int eventsSeen;
 
     Sampler(SlotGrid grid, LatencyRecorders latency, Supplier<List<Event>> events, ViolationLog violations,
-            LongPredicate spikeActive, long runStartNanos) {
+            LongPredicate spikeActive, long runStartNanos, String celebrityKey) {
         this.grid = grid;
         this.latency = latency;
         this.events = events;
         this.violations = violations;
         this.spikeActive = spikeActive;
         this.runStartNanos = runStartNanos;
+        this.celebrityKey = celebrityKey;
         this.previousNanos = runStartNanos;
         this.previousStats = grid.stats();
+        this.previousHotKeys = grid.hotKeyStats();
         latency.takeInterval(); // drop anything recorded before the start (the preload)
     }
 
@@ -84,11 +92,34 @@ final class Sampler {
                 anyCutover ? m.cutoverMaxNanos() / 1e3 : Double.NaN);
         Sample sample = new Sample((now - runStartNanos) / 1e9, (now - previousNanos) / 1e9, all.getTotalCount(),
                 LatencyPoint.of(all), latencyByKind, opsByNode, interval.skew(), stats.epoch(),
-                spikeActive.test(now), changes, migration, redirects, retries, violations.total(), stats.entries());
+                spikeActive.test(now), changes, migration, redirects, retries, violations.total(), stats.entries(),
+                hotKeyPoint());
         samples.add(sample);
         previousStats = stats;
         previousNanos = now;
         return sample;
+    }
+
+    private HotKeyPoint hotKeyPoint() {
+        HotKeyStats now = grid.hotKeyStats();
+        double kvShare = Double.NaN;
+        double counterShare = Double.NaN;
+        for (HotKeyReport report : now.hotKeys()) {
+            if (!celebrityKey.equals(String.valueOf(report.key()))) {
+                continue;
+            }
+            if (report.mapName().equals("kv")) {
+                kvShare = Double.isNaN(kvShare) ? report.share() : Math.max(kvShare, report.share());
+            } else if (report.mapName().equals("counters")) {
+                counterShare = Double.isNaN(counterShare) ? report.share() : Math.max(counterShare, report.share());
+            }
+        }
+        HotKeyPoint point = new HotKeyPoint(now.nearCacheHits() - previousHotKeys.nearCacheHits(),
+                now.nearCacheMisses() - previousHotKeys.nearCacheMisses(),
+                now.coalescedReads() - previousHotKeys.coalescedReads(), now.saltedKeys(), now.nearCachedKeys(), kvShare,
+                counterShare);
+        previousHotKeys = now;
+        return point;
     }
 
     /** @return every sample taken, in order */

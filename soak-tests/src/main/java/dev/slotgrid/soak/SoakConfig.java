@@ -34,6 +34,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param migrationThrottle the grid's migration throttle, entries shipped per second by all migrations
  * @param migrationsInFlight the grid's cap on migrations running at once
  * @param indexes whether {@code kv} carries a LOCAL and a GLOBAL secondary index to check
+ * @param hotKeys whether the grid acts on hot keys by itself ({@link dev.slotgrid.HotKeyPolicy#defaults()}),
+ *     with {@code counters} declared mergeable ({@code long-sum}) and incremented mostly with {@code add}
+ * @param saltChanges whether, after the spike, the harness changes the celebrity counter's part count
+ *     under load (to 2, to nodes + 1, then 0) with the manual API ({@code SaltChanges}); needs {@code hotKeys}
  * @param churnEvery the pause between membership changes: a node joins, then the next time it leaves ({@code 0} off)
  * @param seed the seed of every random choice; printed so a failing run can be repeated
  * @param reportDir where the report directory of the run is created
@@ -44,7 +48,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, int threads, int readPercent,
         int writePercent, int mergePercent, double zipfTheta, Duration spikeAt, Duration spikeFor,
         double spikeMultiple, int spikeRank, double migrationsPerSecond, long migrationThrottle,
-        int migrationsInFlight, boolean indexes, Duration churnEvery, long seed,
+        int migrationsInFlight, boolean indexes, boolean hotKeys, boolean saltChanges, Duration churnEvery, long seed,
         Path reportDir, Duration sampleInterval, Duration progressEvery, long maxOps) {
 
     /** The most keys a run may use: the Zipf table and the model hold a few words per key. */
@@ -70,6 +74,8 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         o.put("migration-throttle", new String[] {"500000", "grid's migration throttle, entries per second"});
         o.put("migrations-in-flight", new String[] {"2", "grid's cap on slot migrations running at once"});
         o.put("indexes", new String[] {"off", "a LOCAL and a GLOBAL index on kv, checked against the model (on/off)"});
+        o.put("hot-keys", new String[] {"on", "hot-key policy on: salting of write-hot counters, near cache of read-hot keys (on/off)"});
+        o.put("salt-changes", new String[] {"on", "after the spike, re-salt the celebrity's counter to 2, nodes+1, 0 parts (on/off)"});
         o.put("churn-every", new String[] {"30s", "pause between membership changes: join, then leave (0 = off)"});
         o.put("seed", new String[] {"random", "seed of every random choice"});
         o.put("report-dir", new String[] {"soak-reports", "directory under which the run's report is written"});
@@ -161,7 +167,8 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
                 parseDuration(v.get("spike-at"), duration), parseDuration(v.get("spike-for"), duration),
                 Double.parseDouble(v.get("spike-multiple")), Integer.parseInt(v.get("spike-rank")),
                 Double.parseDouble(v.get("migrations-per-sec")), Long.parseLong(v.get("migration-throttle")),
-                Integer.parseInt(v.get("migrations-in-flight")), onOff("indexes", v.get("indexes")), parseDuration(v.get("churn-every"), null), seed,
+                Integer.parseInt(v.get("migrations-in-flight")), onOff("indexes", v.get("indexes")),
+                onOff("hot-keys", v.get("hot-keys")), onOff("salt-changes", v.get("salt-changes")), parseDuration(v.get("churn-every"), null), seed,
                 Path.of(v.get("report-dir")), parseDuration(v.get("sample-interval"), null),
                 parseDuration(v.get("progress-every"), null), Long.parseLong(v.get("max-ops")));
     }
@@ -235,6 +242,8 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         args.add("--migration-throttle=" + migrationThrottle);
         args.add("--migrations-in-flight=" + migrationsInFlight);
         args.add("--indexes=" + (indexes ? "on" : "off"));
+        args.add("--hot-keys=" + (hotKeys ? "on" : "off"));
+        args.add("--salt-changes=" + (saltChanges ? "on" : "off"));
         args.add("--churn-every=" + format(churnEvery));
         args.add("--seed=" + seed);
         args.add("--report-dir=" + reportDir);

@@ -25,12 +25,13 @@ import java.util.Map;
  * @param spike the celebrity spike as planned (its key, share, multiple, window)
  * @param finalCheck figures of the final check of every key, by name
  * @param liveMigration whether the grid migrated slots that hold data in this run
+ * @param hotKeys what the grid did about hot keys, and what the checks allowed for it
  */
 public record SoakResult(SoakConfig config, String startedAt, Map<String, String> environment, double loadSeconds,
         List<Sample> samples, Map<String, Long> opsByType, LatencyPoint latency, Map<String, LatencyPoint> latencyByKind,
         Map<Invariant, Long> violations, Map<Invariant, List<Example>> examples, Map<String, Long> failuresByCause,
         Map<String, String> failureMessages, List<Event> changes, SpikeInfo spike, Map<String, Long> finalCheck,
-        boolean liveMigration) {
+        boolean liveMigration, HotKeyResult hotKeys) {
 
     /**
      * The celebrity spike as it ran.

@@ -3,6 +3,8 @@ package dev.slotgrid.soak;
 import dev.slotgrid.GridMap;
 import dev.slotgrid.GridNode;
 import dev.slotgrid.GridStats;
+import dev.slotgrid.HotKeyPolicy;
+import dev.slotgrid.HotKeyStats;
 import dev.slotgrid.NodeStats;
 import dev.slotgrid.SlotGrid;
 import dev.slotgrid.slot.SlotTable;
@@ -47,6 +49,12 @@ public final class SoakRun {
     static final long WORKER_JOIN_SECONDS = 30;
     /** Keys per preload batch ({@code putAll}). */
     static final int PRELOAD_BATCH = 1000;
+    /** The hot-key policy of {@code --hot-keys=on}. */
+    static final HotKeyPolicy HOT_KEY_POLICY = HotKeyPolicy.defaults();
+    /** After the load, how long past the policy's cooldown the run waits for every key to return to normal. */
+    static final long HOT_KEY_SETTLE_SECONDS = 15;
+    /** The longest the sampling thread waits between two polls of the hot-key actions. */
+    static final long POLL_MILLIS = 50;
 
     private final SoakConfig config;
     private final PrintStream out;
@@ -57,6 +65,7 @@ public final class SoakRun {
     private final FailureLog failures = new FailureLog();
     private volatile boolean stopped;
     private long audits;
+    private java.util.function.Consumer<SlotGrid> onGridStarted = grid -> { };
 
     /**
      * A run that reports progress to {@code out}.
@@ -77,6 +86,12 @@ public final class SoakRun {
         this.terminal = terminal;
         this.kvWrapper = kvWrapper;
         this.counterWrapper = counterWrapper;
+    }
+
+    /** Lets a test see the grid once it runs (to break a store the way only the grid's state tells). */
+    SoakRun onGridStarted(java.util.function.Consumer<SlotGrid> listener) {
+        this.onGridStarted = listener;
+        return this;
     }
 
     /** Ends the load early; the final check and the result still follow. Idempotent. */
@@ -104,9 +119,23 @@ public final class SoakRun {
         KvModel kv = new KvModel(keys, config.valueSize(), config.threads());
         CounterModel counters = new CounterModel(keys);
         LatencyRecorders latency = new LatencyRecorders();
-        try (SlotGrid grid = SlotGrid.builder().nodes(config.nodes()).name("soak-" + Long.toHexString(config.seed()))
+        NearCacheAllowance nearCache = null;
+        if (config.hotKeys()) {
+            nearCache = new NearCacheAllowance(keys.length, HOT_KEY_POLICY.nearCacheTtl().toMillis(), System.nanoTime(),
+                    System::nanoTime);
+            kv.allowNearCache(nearCache);
+        }
+        SlotGrid.Builder builder = SlotGrid.builder().nodes(config.nodes()).name("soak-" + Long.toHexString(config.seed()))
                 .jmx(false).migrationThrottle(config.migrationThrottle())
-                .maxMigrationsInFlight(config.migrationsInFlight()).build()) {
+                .maxMigrationsInFlight(config.migrationsInFlight());
+        if (config.hotKeys()) {
+            builder.hotKeyPolicy(HOT_KEY_POLICY);
+        }
+        try (SlotGrid grid = builder.build()) {
+            if (config.hotKeys()) {
+                grid.declareMergeable("counters", "long-sum");
+            }
+            onGridStarted.accept(grid);
             List<GridMap<String, String>> kvMaps = new ArrayList<>();
             List<GridMap<String, Long>> counterMaps = new ArrayList<>();
             for (GridNode node : grid.nodes()) {
@@ -119,12 +148,14 @@ public final class SoakRun {
                 IndexCheck.install(grid, "kv");
             }
             out.printf("soak: seed %d, %s, %d nodes, %,d keys, %d threads, mix %d/%d/%d, zipf %.2f, "
-                    + "%.1f migrations/s, churn every %s, indexes %s%n", config.seed(),
+                    + "%.1f migrations/s, churn every %s, indexes %s, hot keys %s%n", config.seed(),
                     SoakConfig.format(config.duration()), config.nodes(), config.keys(), config.threads(),
                     config.readPercent(), config.writePercent(), config.mergePercent(), config.zipfTheta(),
-                    config.migrationsPerSecond(), SoakConfig.format(config.churnEvery()), config.indexes() ? "on" : "off");
+                    config.migrationsPerSecond(), SoakConfig.format(config.churnEvery()), config.indexes() ? "on" : "off",
+                    config.hotKeys() ? HOT_KEY_POLICY : "off");
 
             long start = System.nanoTime();
+            long startEpochMillis = System.currentTimeMillis();
             violations.restartClock(start);
             long deadline = start + config.duration().toNanos();
             Spike spike = Spike.plan(config, zipf, start);
@@ -141,11 +172,17 @@ public final class SoakRun {
                 threads.add(harnessThread(worker, "soak-load-" + t));
             }
             Thread churnThread = harnessThread(churn, "soak-churn");
-            Sampler sampler = new Sampler(grid, latency, churn::events, violations, spike::isActive, start);
+            Sampler sampler = new Sampler(grid, latency, churn::events, violations, spike::isActive, start,
+                    keys[spike.item()]);
+            HotKeyWatch watch = new HotKeyWatch(grid, nearCache, violations, spike, keys[spike.item()], start,
+                    startEpochMillis);
+            SaltChanges saltChanges = config.hotKeys() && config.saltChanges() && spike.redirectShare() > 0
+                    ? new SaltChanges(grid, keys[spike.item()], spike, deadline, violations, failures) : null;
             threads.forEach(Thread::start);
             churnThread.start();
 
-            sample(grid, sampler, kv, counters, kvMaps, counterMaps, start, deadline, threads, churn, indexCheck);
+            sample(grid, sampler, watch, saltChanges, kv, counters, kvMaps, counterMaps, start, deadline, threads, churn,
+                    indexCheck, spike.item());
             stopped = true;
             joinAll(threads, WORKER_JOIN_SECONDS);
             joinAll(List.of(churnThread), WORKER_JOIN_SECONDS);
@@ -160,6 +197,12 @@ public final class SoakRun {
             } else {
                 latency.takeInterval(); // the last few operations count in the totals, too short for a sample
             }
+            watch.loadStopped();
+            long saltedChecked = checkSaltedCounters(watch, counters, counterMaps);
+            if (saltChanges != null) {
+                saltChanges.finish();
+            }
+            double secondsToNormal = awaitHotKeysNormal(grid, watch);
 
             Map<String, Long> finalCheck = finalCheck(grid, kv, counters, kvMaps, counterMaps);
             if (config.indexes()) {
@@ -170,8 +213,11 @@ public final class SoakRun {
                     violations.report(Invariant.FAILED_OPERATION, cause + ": " + e.getMessage());
                 }
             }
+            watch.finish();
+            HotKeyResult hotKeys = hotKeyResult(grid, watch, nearCache, workers, sampler.samples(), saltedChecked,
+                    secondsToNormal);
             return result(startedAt, loadSeconds, sampler, workers, latency, churn.events(), spike, celebritySlot,
-                    keys, finalCheck);
+                    keys, finalCheck, hotKeys);
         }
     }
 
@@ -191,9 +237,10 @@ public final class SoakRun {
     }
 
     /** The sampling loop: one sample, one audit and one progress update per interval. */
-    private void sample(SlotGrid grid, Sampler sampler, KvModel kv, CounterModel counters,
+    private void sample(SlotGrid grid, Sampler sampler, HotKeyWatch watch, SaltChanges saltChanges, KvModel kv,
+            CounterModel counters,
             List<GridMap<String, String>> kvMaps, List<GridMap<String, Long>> counterMaps, long start, long deadline,
-            List<Thread> threads, ChurnLoop churn, IndexCheck indexCheck) {
+            List<Thread> threads, ChurnLoop churn, IndexCheck indexCheck, int celebrity) {
         ProgressLine progress = new ProgressLine(out, terminal, config);
         SplittableRandom random = new SplittableRandom(config.seed() ^ 0xa0d1_7000L);
         long interval = config.sampleInterval().toNanos();
@@ -201,10 +248,14 @@ public final class SoakRun {
         for (long tick = 1; tick <= maxTicks; tick++) {
             long due = Math.min(start + tick * interval, deadline);
             while (!stopped && System.nanoTime() < due && threads.stream().anyMatch(Thread::isAlive)) {
-                LockSupport.parkNanos(Math.min(due - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50)));
+                LockSupport.parkNanos(Math.min(due - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
+                watch.poll();
+                if (saltChanges != null) {
+                    saltChanges.poll();
+                }
             }
             Sample sample = sampler.take();
-            audit(kv, counters, kvMaps, counterMaps, random);
+            audit(kv, counters, kvMaps, counterMaps, random, celebrity);
             if (config.indexes()) {
                 try {
                     indexCheck.sample(grid, kv, random);
@@ -221,10 +272,11 @@ public final class SoakRun {
         progress.finish();
     }
 
-    /** Re-reads a random sample of keys of both maps in bulk through a random entry node. */
+    /** Re-reads a random sample of keys of both maps, and the celebrity, in bulk through a random entry node. */
     private void audit(KvModel kv, CounterModel counters, List<GridMap<String, String>> kvMaps,
-            List<GridMap<String, Long>> counterMaps, SplittableRandom random) {
-        int[] items = random.ints(AUDIT_KEYS, 0, kv.size()).distinct().toArray();
+            List<GridMap<String, Long>> counterMaps, SplittableRandom random, int celebrity) {
+        int[] items = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(celebrity),
+                random.ints(AUDIT_KEYS - 1, 0, kv.size())).distinct().toArray();
         long[] kvBefore = new long[items.length];
         long[] counterBefore = new long[items.length];
         List<String> keys = new ArrayList<>(items.length);
@@ -234,11 +286,12 @@ public final class SoakRun {
             keys.add(kv.key(items[i]));
         }
         int entry = random.nextInt(kvMaps.size());
+        long readStart = System.nanoTime();
         try {
             Map<String, String> values = kvMaps.get(entry).getAll(keys);
             Map<String, Long> sums = counterMaps.get(entry).getAll(keys);
             for (int i = 0; i < items.length; i++) {
-                kv.checkRead(items[i], kvBefore[i], values.get(keys.get(i)), violations, "audit getAll");
+                kv.checkRead(items[i], kvBefore[i], readStart, values.get(keys.get(i)), violations, "audit getAll");
                 counters.check(items[i], counterBefore[i], sums.get(keys.get(i)), violations, "audit getAll counter");
             }
             audits += 2L * items.length;
@@ -246,6 +299,102 @@ public final class SoakRun {
             String cause = failures.record("getAll", e);
             violations.report(Invariant.FAILED_OPERATION, cause + " in the audit: " + e.getMessage());
         }
+    }
+
+    /**
+     * After the load, while the keys may still be salted: every counter the grid salted and has not
+     * unsalted must read exactly its acknowledged sum, through every entry node.
+     *
+     * @return counters checked
+     */
+    private long checkSaltedCounters(HotKeyWatch watch, CounterModel counters, List<GridMap<String, Long>> counterMaps) {
+        long checked = 0;
+        for (String key : watch.saltedCounters()) {
+            int item = HotKeyWatch.itemOf(key);
+            if (item < 0 || item >= config.keys()) {
+                continue;
+            }
+            for (GridMap<String, Long> map : counterMaps) {
+                try {
+                    counters.checkExact(item, map.get(key), violations, "salted after the load:");
+                } catch (RuntimeException e) {
+                    String cause = failures.record("get salted counter", e);
+                    violations.report(Invariant.FAILED_OPERATION, cause + " on " + key + ": " + e.getMessage());
+                }
+            }
+            checked++;
+        }
+        return checked;
+    }
+
+    /**
+     * Waits for the policy to return every salted and near-cached key to normal after the load
+     * (its cooldown, plus {@value #HOT_KEY_SETTLE_SECONDS} s at most); a key still handled after that
+     * breaks {@link Invariant#QUIESCENT_STATE}. The final check then reads unsalted keys.
+     *
+     * @return seconds until every key was back to normal, NaN if they were not
+     */
+    private double awaitHotKeysNormal(SlotGrid grid, HotKeyWatch watch) {
+        long begin = System.nanoTime();
+        long limit = HOT_KEY_POLICY.cooldown().toNanos() + TimeUnit.SECONDS.toNanos(HOT_KEY_SETTLE_SECONDS);
+        long maxPolls = limit / TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS) + 2;
+        HotKeyStats stats = grid.hotKeyStats();
+        for (long poll = 0; poll < maxPolls; poll++) {
+            stats = grid.hotKeyStats();
+            watch.poll();
+            if (stats.saltedKeys() == 0 && stats.nearCachedKeys() == 0) {
+                return (System.nanoTime() - begin) / 1e9;
+            }
+            if (System.nanoTime() - begin > limit) {
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+        }
+        violations.report(Invariant.QUIESCENT_STATE, String.format(Locale.ROOT, "%d keys still salted and %d "
+                + "near-cached %.1f s after the load stopped (cooldown %d ms): salted %s, near-cached %s",
+                stats.saltedKeys(), stats.nearCachedKeys(), (System.nanoTime() - begin) / 1e9,
+                HOT_KEY_POLICY.cooldown().toMillis(), watch.saltedCounters(), watch.nearCachedKeys()));
+        return Double.NaN;
+    }
+
+    private HotKeyResult hotKeyResult(SlotGrid grid, HotKeyWatch watch, NearCacheAllowance nearCache,
+            List<LoadWorker> workers, List<Sample> samples, long saltedChecked, double secondsToNormal) {
+        HotKeyStats stats = grid.hotKeyStats();
+        Map<String, Long> celebrityOps = new LinkedHashMap<>();
+        for (LoadWorker.CelebrityOp op : LoadWorker.CelebrityOp.values()) {
+            long n = 0;
+            for (LoadWorker worker : workers) {
+                n += worker.celebrityCounts()[op.ordinal()];
+            }
+            celebrityOps.put(op.name().toLowerCase(Locale.ROOT), n);
+        }
+        HotKeyWatch.SkewWindows skew = watch.skewWindows();
+        double baseline = Double.NaN;
+        if (skew != null) {
+            double[] before = samples.stream().filter(s -> s.ops() > 0 && s.atSeconds() <= skew.spikeFromSeconds()
+                    && s.atSeconds() > skew.spikeFromSeconds() - HotKeyResult.BASELINE_SECONDS)
+                    .mapToDouble(Sample::skew).sorted().toArray();
+            baseline = before.length == 0 ? Double.NaN : before[before.length / 2];
+        }
+        List<String> notes = new ArrayList<>();
+        if (watch.actionsMayBeMissing()) {
+            notes.add("More hot-key actions happened between two polls than the grid keeps (256): some are missing "
+                    + "from the list; the counts by type are of those seen.");
+        }
+        if (!watch.counterKeysNearCached().isEmpty()) {
+            notes.add("The grid near-cached counters keys " + watch.counterKeysNearCached() + ": the counter check "
+                    + "allows no staleness, so a read of them up to the TTL old counts as COUNTER_MISMATCH although "
+                    + "the near cache's contract allows it.");
+        }
+        if (config.hotKeys() && skew != null && Double.isNaN(skew.firstActionSeconds())) {
+            notes.add("The grid did not act on the celebrity during the spike.");
+        }
+        return new HotKeyResult(config.hotKeys(), config.hotKeys() ? HOT_KEY_POLICY.toString() : "off", watch.actions(),
+                watch.actionsByType(), watch.actionsTotal(), watch.actionsMayBeMissing(), skew, baseline,
+                stats.nearCacheHits(), stats.nearCacheMisses(), stats.coalescedReads(), watch.maxSalted(),
+                watch.maxNearCached(), nearCache == null ? 0 : nearCache.ttlMillis(),
+                nearCache == null ? 0 : nearCache.allowedWithinTtl(), nearCache == null ? 0 : nearCache.allowedUnverifiable(),
+                celebrityOps, saltedChecked, config.hotKeys() ? secondsToNormal : 0, notes);
     }
 
     /** A harness thread whose death by an uncaught throwable (an {@link OutOfMemoryError}, say) is a violation. */
@@ -338,7 +487,7 @@ public final class SoakRun {
 
     private SoakResult result(String startedAt, double loadSeconds, Sampler sampler, List<LoadWorker> workers,
             LatencyRecorders latency, List<Event> changes, Spike spike, int celebritySlot, String[] keys,
-            Map<String, Long> finalCheck) {
+            Map<String, Long> finalCheck, HotKeyResult hotKeys) {
         Map<String, Long> opsByType = new LinkedHashMap<>();
         for (LoadWorker.Op op : LoadWorker.Op.values()) {
             long n = 0;
@@ -368,7 +517,7 @@ public final class SoakRun {
                 spike.redirectShare() > 0 ? from + config.spikeFor().toMillis() / 1e3 : 0);
         return new SoakResult(config, startedAt, environment(), loadSeconds, sampler.samples(), opsByType,
                 LatencyPoint.of(all), latencyByKind, counts, examples, failures.byCause(), failures.firstMessages(),
-                changes, spikeInfo, finalCheck, MigrationDriver.LIVE_MIGRATION);
+                changes, spikeInfo, finalCheck, MigrationDriver.LIVE_MIGRATION, hotKeys);
     }
 
     private static Map<String, String> environment() {

@@ -27,7 +27,7 @@ final class SvgChart {
     private record Band(double from, double to, String label, String color) {
     }
 
-    private record Marker(double x, String color, String name) {
+    private record Marker(double x, String color, String name, boolean dotted) {
     }
 
     static final int WIDTH = 1100;
@@ -99,7 +99,13 @@ final class SvgChart {
     }
 
     SvgChart marker(double x, String color, String name) {
-        markers.add(new Marker(x, color, name));
+        markers.add(new Marker(x, color, name, false));
+        return this;
+    }
+
+    /** A vertical marker drawn dotted and heavier, to tell a second kind of event from the dashed ones. */
+    SvgChart dottedMarker(double x, String color, String name) {
+        markers.add(new Marker(x, color, name, true));
         return this;
     }
 
@@ -160,8 +166,9 @@ final class SvgChart {
         for (Marker marker : markers) {
             double x = xPix(marker.x, plotW);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"%s\" "
-                    + "stroke-width=\"1.5\" stroke-dasharray=\"4 3\"><title>%s</title></line>%n", x, top, x, top + plotH,
-                    marker.color, escape(marker.name + " at " + ProgressLine.clock(marker.x))));
+                    + "stroke-width=\"%s\" stroke-dasharray=\"%s\"><title>%s</title></line>%n", x, top, x, top + plotH,
+                    marker.color, marker.dotted ? "2.5" : "1.5", marker.dotted ? "1.5 2.5" : "4 3",
+                    escape(marker.name + " at " + ProgressLine.clock(marker.x))));
         }
         for (Bars bar : bars) {
             double w = Math.max(1, bar.width / xMax * plotW * 0.8);
@@ -210,7 +217,7 @@ final class SvgChart {
         for (Marker marker : markers) {
             if (!markerNames.contains(marker.name)) {
                 markerNames.add(marker.name);
-                items.add(new String[] {marker.name, marker.color, "dash"});
+                items.add(new String[] {marker.name, marker.color, marker.dotted ? "dot" : "dash"});
             }
         }
         for (String[] item : items) {
@@ -226,7 +233,8 @@ final class SvgChart {
             } else {
                 svg.append(String.format(Locale.ROOT, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
                         + "stroke-width=\"2.5\"%s/>%n", x, y - 4, x + 16, y - 4, item[1],
-                        item[2].equals("dash") ? " stroke-dasharray=\"4 3\"" : ""));
+                        item[2].equals("dash") ? " stroke-dasharray=\"4 3\"" : item[2].equals("dot")
+                                ? " stroke-dasharray=\"1.5 2.5\"" : ""));
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.0f\">%s</text>%n", x + 20, y, escape(item[0])));
             x += width;

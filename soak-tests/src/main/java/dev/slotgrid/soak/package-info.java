@@ -13,6 +13,10 @@
  *       {@link dev.slotgrid.soak.Invariant}, failed operations to a {@code FailureLog} by cause;
  *   <li>change: {@code ChurnLoop} decides, {@code MigrationDriver} is the one class that calls
  *       {@code addNode}, {@code removeNode}, {@code migrate} and {@code cancelMigration};
+ *       {@code SaltChanges} changes the celebrity counter's part count under load;
+ *   <li>hot keys: {@code HotKeyWatch} follows the grid's actions and measures the spike's skew
+ *       before and after them; {@code NearCacheAllowance} is what the {@code kv} check allows a
+ *       near cache (a value up to its TTL old, on a near-cached key);
  *   <li>measurement: {@code LatencyRecorders} (HdrHistogram), {@code Sampler} (one {@code Sample}
  *       per interval), {@code ProgressLine};
  *   <li>report: {@code ReportWriter} (JSON), {@code ReportMarkdown}, {@code ReportHtml},

@@ -4,16 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.slotgrid.GridMap;
+import dev.slotgrid.HotKeyAction;
+import dev.slotgrid.SlotGrid;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +41,9 @@ class CheckerCatchesBrokenStoreTest {
         /** Every 20th read answers with the value an earlier read of the key saw. */
         SERVES_STALE_READS(EnumSet.of(Invariant.STALE_READ, Invariant.RESURRECTED_KEY, Invariant.LOST_WRITE)),
         /** Every 500th read answers with another key's value. */
-        MIXES_UP_KEYS(EnumSet.of(Invariant.CORRUPT_VALUE));
+        MIXES_UP_KEYS(EnumSet.of(Invariant.CORRUPT_VALUE)),
+        /** Every 10th {@code add} to a key the grid has salted now is acknowledged but not applied. */
+        DROPS_ADDS_TO_SALTED_KEYS(EnumSet.of(Invariant.COUNTER_MISMATCH));
 
         final Set<Invariant> reportedAs;
 
@@ -49,12 +55,14 @@ class CheckerCatchesBrokenStoreTest {
     @ParameterizedTest
     @EnumSource(Fault.class)
     void aBrokenStore_isCaughtWhileRunning_andFailsTheRun(Fault fault) throws Exception {
+        boolean salting = fault == Fault.DROPS_ADDS_TO_SALTED_KEYS;
         SoakConfig config = SoakConfig.parse("--duration=30s", "--keys=2000", "--threads=2", "--churn-every=0",
-                "--migrations-per-sec=5", "--spike-for=0", "--seed=" + (4242 + fault.ordinal()),
-                "--report-dir=target/soak-reports/broken");
+                "--migrations-per-sec=5", salting ? "--spike-at=1s" : "--spike-for=0", "--spike-for=" + (salting ? 25 : 0),
+                "--hot-keys=on", "--seed=" + (4242 + fault.ordinal()), "--report-dir=target/soak-reports/broken");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
+        AtomicReference<SlotGrid> grid = new AtomicReference<>();
         SoakRun run = new SoakRun(config, new PrintStream(output, true, StandardCharsets.UTF_8), false,
-                kvWrapper(fault), counterWrapper(fault));
+                kvWrapper(fault), counterWrapper(fault, grid)).onGridStarted(grid::set);
         CompletableFuture<SoakResult> running = CompletableFuture.supplyAsync(run::run);
 
         await().atMost(Duration.ofSeconds(25)).until(() -> run.violationsSoFar() > 0 || running.isDone());
@@ -67,6 +75,12 @@ class CheckerCatchesBrokenStoreTest {
         assertThat(result.violations().get(Invariant.FAILED_OPERATION)).isZero();
         assertThat(result.summary()).startsWith("FAIL").contains("seed " + config.seed())
                 .contains("repeat with: ./soak").contains("--seed=" + config.seed());
+        if (salting) {
+            // caught on the salted path: the first mismatch comes after the grid salted the celebrity
+            double saltedAt = result.hotKeys().celebrityActions().stream().filter(a -> a.type().equals("SALTED"))
+                    .mapToDouble(HotKeyWatch.Action::atSeconds).min().orElseThrow();
+            assertThat(result.examples().get(Invariant.COUNTER_MISMATCH).get(0).atSeconds()).isGreaterThan(saltedAt);
+        }
     }
 
     private static UnaryOperator<GridMap<String, String>> kvWrapper(Fault fault) {
@@ -106,7 +120,14 @@ class CheckerCatchesBrokenStoreTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static UnaryOperator<GridMap<String, Long>> counterWrapper(Fault fault) {
+    private static UnaryOperator<GridMap<String, Long>> counterWrapper(Fault fault, AtomicReference<SlotGrid> grid) {
+        if (fault == Fault.DROPS_ADDS_TO_SALTED_KEYS) {
+            SaltedKeys salted = new SaltedKeys(grid);
+            AtomicLong adds = new AtomicLong();
+            return map -> ForwardingGridMap.wrap(map, (method, args, real) ->
+                    method.equals("add") && salted.contains(args[0]) && adds.incrementAndGet() % 10 == 0
+                            ? null : ForwardingGridMap.FORWARD); // acknowledged, not applied
+        }
         if (fault != Fault.LOSES_INCREMENTS) {
             return UnaryOperator.identity();
         }
@@ -119,5 +140,33 @@ class CheckerCatchesBrokenStoreTest {
             }
             return ForwardingGridMap.FORWARD;
         });
+    }
+
+    /** The keys the grid has salted now, from its hot-key actions, re-read at most every 20 ms. */
+    private static final class SaltedKeys {
+        private final AtomicReference<SlotGrid> grid;
+        private volatile Set<Object> keys = Set.of();
+        private volatile long readAtNanos;
+
+        SaltedKeys(AtomicReference<SlotGrid> grid) {
+            this.grid = grid;
+        }
+
+        boolean contains(Object key) {
+            long now = System.nanoTime();
+            if (now - readAtNanos > TimeUnit.MILLISECONDS.toNanos(20)) {
+                readAtNanos = now;
+                Set<Object> salted = new HashSet<>();
+                for (HotKeyAction action : grid.get().hotKeyStats().actions()) {
+                    if (action.type() == HotKeyAction.Type.SALTED) {
+                        salted.add(action.key());
+                    } else if (action.type() == HotKeyAction.Type.UNSALTED) {
+                        salted.remove(action.key());
+                    }
+                }
+                keys = salted;
+            }
+            return keys.contains(key);
+        }
     }
 }

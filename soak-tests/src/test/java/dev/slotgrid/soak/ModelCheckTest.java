@@ -2,6 +2,7 @@ package dev.slotgrid.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,5 +132,68 @@ class ModelCheckTest {
         assertThat(counters.checkFinal(0, 7L, log)).isFalse();
         assertThat(counters.checkFinal(1, null, log)).isTrue();
         assertThat(log.count(Invariant.COUNTER_MISMATCH)).isEqualTo(3);
+    }
+    // ---------------------------------------------------------------- a near cache's allowance
+
+    private static final long MS = 1_000_000L;
+    private static final long TTL_MS = 2000;
+    private final AtomicLong clock = new AtomicLong();
+
+    /** A model whose reads may be up to {@value #TTL_MS} ms old on near-cached keys; the clock is the test's. */
+    private NearCacheAllowance nearCache() {
+        NearCacheAllowance allowance = new NearCacheAllowance(keys.length, TTL_MS, 0, clock::get);
+        kv.allowNearCache(allowance);
+        return allowance;
+    }
+
+    @Test
+    void aNearCachedKey_mayBeReadUpToTheTtlOld_butNoOlder() {
+        NearCacheAllowance allowance = nearCache();
+        allowance.markNearCached(0);
+        clock.set(1000 * MS);
+        twoPuts(0); // put #2, which replaced #1, acknowledged at 1,000 ms
+        long acked = kv.ackedState(0);
+
+        assertThat(kv.checkRead(0, acked, 2999 * MS, kv.value(0, 1), log, "get")).as("1,999 ms after #2").isTrue();
+        assertThat(allowance.allowedWithinTtl()).isEqualTo(1);
+        assertThat(kv.checkRead(0, acked, 3000 * MS, kv.value(0, 1), log, "get")).as("a TTL after #2").isFalse();
+        assertThat(log.count(Invariant.STALE_READ)).isEqualTo(1);
+        assertThat(kv.checkRead(0, acked, kv.value(0, 1), log, "get")).as("the strict check").isFalse();
+        assertThat(log.count(Invariant.STALE_READ)).isEqualTo(2);
+    }
+
+    @Test
+    void aStaleRead_ofAKeyNeverNearCached_isReported_afterWaitingForTheGridsAction() {
+        NearCacheAllowance allowance = nearCache();
+        long acked = twoPuts(0);
+        long acked1 = twoPuts(1);
+
+        assertThat(kv.checkRead(0, acked, 10 * MS, kv.value(0, 1), log, "get")).as("left to resolve").isTrue();
+        assertThat(kv.checkRead(1, acked1, 10 * MS, kv.value(1, 1), log, "get")).isTrue();
+        allowance.markNearCached(1); // the grid's action for key 1 shows up a moment later
+        allowance.resolve(false, log);
+        assertThat(log.total()).as("key 0 may still be near-cached").isZero();
+
+        clock.set(NearCacheAllowance.DEFER_NANOS + 1);
+        allowance.resolve(false, log);
+        assertThat(log.count(Invariant.STALE_READ)).as("key 0 never was").isEqualTo(1);
+        assertThat(allowance.allowedWithinTtl()).as("key 1 was").isEqualTo(1);
+    }
+
+    @Test
+    void aReadOlderThanTheRing_isReported_whenEvenANewerWriteIsOlderThanTheTtl() {
+        NearCacheAllowance allowance = nearCache();
+        allowance.markNearCached(0);
+        long acked = 0;
+        for (int i = 0; i < 2 * NearCacheAllowance.RING; i++) {
+            clock.set(i * 100 * MS);
+            acked = kv.begin(0, false);
+            kv.ack(0, acked);
+        }
+        // put #1 was replaced at 100 ms; the ring's oldest write (#9) was acknowledged at 800 ms
+        assertThat(kv.checkRead(0, acked, 2700 * MS, kv.value(0, 1), log, "get")).as("cannot tell").isTrue();
+        assertThat(allowance.allowedUnverifiable()).isEqualTo(1);
+        assertThat(kv.checkRead(0, acked, 2800 * MS, kv.value(0, 1), log, "get")).as("older for certain").isFalse();
+        assertThat(log.count(Invariant.STALE_READ)).isEqualTo(1);
     }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The smoke soaks of the default test run: 60 seconds of skewed load with a celebrity spike, nodes
- * joining and leaving and slots migrating live (some cancelled); then 25 seconds of the same with a
+ * joining and leaving and slots migrating live (some cancelled), with hot-key handling on: the grid
+ * salts the celebrity's counter and near-caches its value during the spike, the harness changes
+ * the counter's part count and folds it back under load after it; then 25 seconds of the same with a
  * LOCAL and a GLOBAL index on the map. Every answer is checked against the model. It fails the build when an invariant breaks; the failure message holds the seed and the
  * command that repeats the run. A different seed each build widens the search; pin one with
  * {@code -Dsoak.seed=N}.
@@ -18,10 +20,10 @@ import org.junit.jupiter.api.Test;
 class SmokeSoakTest {
 
     @Test
-    void smokeSoak_withSpikeChurnAndMigrations_keepsEveryInvariant() throws Exception {
+    void smokeSoak_withSpikeChurnMigrationsAndHotKeys_keepsEveryInvariant() throws Exception {
         long seed = Long.getLong("soak.seed", ThreadLocalRandom.current().nextLong());
         SoakConfig config = SoakConfig.parse("--duration=60s", "--keys=50000", "--spike-at=20s", "--spike-for=15s",
-                "--churn-every=10s", "--migrations-per-sec=5", "--progress-every=15s", "--seed=" + seed,
+                "--hot-keys=on", "--salt-changes=on", "--churn-every=10s", "--migrations-per-sec=5", "--progress-every=15s", "--seed=" + seed,
                 "--report-dir=target/soak-reports");
 
         SoakResult result = new SoakRun(config, System.out, false).run();
@@ -38,6 +40,7 @@ class SmokeSoakTest {
         assertThat(result.finalCheck().get("keysAuditedWhileRunning")).isPositive();
         assertThat(result.spike().multiple()).isGreaterThan(10);
         assertThat(result.samples()).anyMatch(Sample::spikeActive);
+        assertCelebrityWasSaltedAndCheckedExactly(result);
         assertReportIsSelfContained(report);
     }
 
@@ -61,14 +64,38 @@ class SmokeSoakTest {
         assertThat(result.finalCheck().get("indexKeysComparedAtEnd")).isGreaterThan(2 * 40_000L);
     }
 
+    /** The scenario of issue 6: detected, salted by the policy, re-salted and folded back under load, counted exactly. */
+    private static void assertCelebrityWasSaltedAndCheckedExactly(SoakResult result) {
+        HotKeyResult hot = result.hotKeys();
+        String celebrity = result.spike().key();
+        assertThat(hot.enabled()).isTrue();
+        assertThat(hot.celebrityActions()).as("actions on %s: %s", celebrity, hot.actions())
+                .anyMatch(a -> a.type().equals("DETECTED"))
+                .anyMatch(a -> a.type().equals("SALTED") && a.automatic() && a.map().equals("counters")
+                        && a.atSeconds() >= 20 && a.atSeconds() < 35)
+                .anyMatch(a -> a.type().equals("SALTED") && !a.automatic())
+                .anyMatch(a -> a.type().equals("UNSALTED") && a.map().equals("counters"));
+        assertThat(hot.skew().skewBefore()).isGreaterThan(1.0);
+        assertThat(hot.skew().skewAfter()).as("measured after the grid acted").isGreaterThanOrEqualTo(1.0);
+        // the celebrity's counter was read and incremented many times while salted, each answer checked
+        assertThat(hot.celebrityCounterOps().get("read")).isGreaterThan(10_000);
+        assertThat(hot.celebrityCounterOps().get("add")).isGreaterThan(10_000);
+        assertThat(hot.celebrityCounterOps().get("merge")).isGreaterThan(1_000);
+        assertThat(hot.secondsToNormal()).as("every key back to normal after the load").isFinite();
+        assertThat(result.opsByType().get("add")).isPositive();
+    }
+
     private static void assertReportIsSelfContained(Path report) throws Exception {
         String html = Files.readString(report.resolve("report.html"), StandardCharsets.UTF_8);
         assertThat(html).contains("PASS").doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
-        assertThat(html.split("<svg", -1)).hasSize(7); // six charts
+        assertThat(html.split("<svg", -1)).hasSize(9); // eight charts
+        assertThat(html).contains("Hot keys").contains("salted").contains("spike skew before → after");
         assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http:").doesNotContain("https:");
         String json = Files.readString(report.resolve("report.json"), StandardCharsets.UTF_8);
-        assertThat(json).startsWith("{\n  \"verdict\": \"PASS\"").contains("\"timeline\"").contains("\"opsByNode\"");
+        assertThat(json).startsWith("{\n  \"verdict\": \"PASS\"").contains("\"timeline\"").contains("\"opsByNode\"")
+                .contains("\"spikeBeforeAction\"").contains("\"spikeAfterAction\"").contains("\"type\": \"SALTED\"");
         assertThat(report.resolve("report.md")).exists();
         assertThat(report.resolve("skew.svg")).exists();
+        assertThat(Files.readString(report.resolve("skew.svg"), StandardCharsets.UTF_8)).contains("salted at");
     }
 }
