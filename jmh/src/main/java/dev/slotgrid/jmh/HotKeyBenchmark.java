@@ -4,9 +4,9 @@ import dev.slotgrid.GridMap;
 import dev.slotgrid.GridNode;
 import dev.slotgrid.GridStats;
 import dev.slotgrid.HotKeyPolicy;
+import dev.slotgrid.HotKeyStats;
 import dev.slotgrid.SlotGrid;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -130,6 +130,21 @@ public class HotKeyBenchmark {
         return sequence;
     }
 
+    /**
+     * The grid's stats at the iteration's end, for a {@link SkewCounters} whose own end-of-iteration
+     * hook runs after the trial closed the grid (JMH orders a group's thread-scoped iteration
+     * tear-downs and the shared trial tear-down loosely).
+     */
+    volatile GridStats statsAtIterationEnd;
+    volatile HotKeyStats hotKeysAtIterationEnd;
+
+    /** Keeps the iteration's final stats. */
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+        statsAtIterationEnd = grid.stats();
+        hotKeysAtIterationEnd = grid.hotKeyStats();
+    }
+
     /** Stops the grid. */
     @TearDown(Level.Trial)
     public void tearDown() {
@@ -223,9 +238,12 @@ public class HotKeyBenchmark {
             if (benchmark == null) {
                 return;
             }
-            skewMilli = Math.round(1000 * benchmark.grid.stats().since(before).skew());
-            saltedKeys = benchmark.grid.hotKeyStats().saltedKeys();
-            nearCachedKeys = benchmark.grid.hotKeyStats().nearCachedKeys();
+            boolean closed = benchmark.grid.isClosed();
+            GridStats after = closed ? benchmark.statsAtIterationEnd : benchmark.grid.stats();
+            HotKeyStats hot = closed ? benchmark.hotKeysAtIterationEnd : benchmark.grid.hotKeyStats();
+            skewMilli = Math.round(1000 * after.since(before).skew());
+            saltedKeys = hot.saltedKeys();
+            nearCachedKeys = hot.nearCachedKeys();
         }
     }
 }
