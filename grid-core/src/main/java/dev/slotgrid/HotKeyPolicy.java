@@ -16,8 +16,9 @@ import java.util.Objects;
  *   <li>otherwise, if its map is mergeable ({@link SlotGrid#declareMergeable}), it is salted into
  *       up to {@link #maxSaltParts()} parts on distinct nodes.
  * </ul>
- * A key whose rate over all nodes stays under half of {@link #minOpsPerSecond()} for
- * {@link #cooldown()} returns to normal.
+ * A key whose rate over all nodes falls under half of {@link #minOpsPerSecond()}, or whose share
+ * on every node falls under half of {@link #shareThreshold()}, for {@link #cooldown()} returns to
+ * normal.
  */
 public final class HotKeyPolicy {
 

@@ -239,6 +239,31 @@ final class HotKeys {
         return loads.computeIfAbsent(mapId, id -> new SingleFlight<>()).load(key, load);
     }
 
+    /**
+     * What to add to a map's physical entry count for its logical one: each salted key counts once,
+     * not once per part (plus its base entry). Cost: a look-up per part of every salted key.
+     */
+    long saltedCountCorrection(GridNode entry, MapState hot) {
+        long correction = 0;
+        for (SaltedKey salt : hot.salts.values()) {
+            Object key = salt.key();
+            int parts = 0;
+            for (int part = 0; part < salt.partCount(); part++) {
+                if (Boolean.TRUE.equals(entry.route(OpType.CONTAINS_KEY, hot.mapId, salt.partSlot(part), new SaltPart(key, part),
+                        null, null))) {
+                    parts++;
+                }
+            }
+            boolean base = Boolean.TRUE.equals(entry.route(OpType.CONTAINS_KEY, hot.mapId,
+                    grid.slotOf(ByteArrayKey.userForm(key)), key, null, null));
+            correction -= parts;
+            if (!base && parts > 0) {
+                correction++;
+            }
+        }
+        return correction;
+    }
+
     private int partFor(GridNode entry, SaltedKey salt) {
         SlotTable table = entry.table();
         for (int part = 0; part < salt.writeParts(); part++) {
@@ -460,7 +485,9 @@ final class HotKeys {
             Target target = e.getKey();
             HotKey hot = e.getValue();
             double rate = rates.get(target);
-            if (rate >= policy.minOpsPerSecond() / 2) {
+            // hysteresis: a handled key stays handled while it keeps half the thresholds (a salted key's
+            // share is split over its parts' nodes, so half the share still marks it as hot)
+            if (rate >= policy.minOpsPerSecond() / 2 && hot.share() >= policy.shareThreshold() / 2) {
                 lastHotNanos.computeIfPresent(target, (t, last) -> now);
             }
             if (hot.share() < policy.shareThreshold() || hot.opsPerSecond() < policy.minOpsPerSecond()

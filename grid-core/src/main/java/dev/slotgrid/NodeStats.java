@@ -79,7 +79,11 @@ public final class NodeStats {
         return total;
     }
 
-    /** @return entries in the slots this node serves, over every named map, when the snapshot was taken */
+    /**
+     * @return physical entries in the slots this node serves, over every named map, when the
+     *     snapshot was taken: each part of a salted key counts ({@link GridMap#mappingCount()}
+     *     counts the key once)
+     */
     public long entries() {
         return entries;
     }

@@ -270,6 +270,10 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         for (GridNode node : grid.activeNodes()) {
             count += node.entryCount(mapId);
         }
+        HotKeys.MapState hot = grid.hotKeys().state(mapId);
+        if (hot != null && hot.anySalted) {
+            count += grid.hotKeys().saltedCountCorrection(entry, hot); // a salted key is one entry, not one per part
+        }
         return count;
     }
 

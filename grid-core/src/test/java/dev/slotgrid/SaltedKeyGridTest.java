@@ -56,6 +56,9 @@ class SaltedKeyGridTest {
                 assertThat(node.operations(OpType.MERGE)).as("each node took its own writes").isEqualTo(100);
             }
             assertThat(counters.get("likes")).isEqualTo(405L);
+            assertThat(counters.mappingCount()).as("a salted key is one entry, not one per part").isEqualTo(1);
+            assertThat(counters.size()).isEqualTo(1);
+            assertThat(grid.stats().entries()).as("the physical count has the parts").isEqualTo(5);
             assertThat(grid.hotKeyStats().saltedKeys()).isEqualTo(1);
             assertThat(grid.hotKeyStats().actions()).extracting(HotKeyAction::type).contains(HotKeyAction.Type.SALTED);
         }
