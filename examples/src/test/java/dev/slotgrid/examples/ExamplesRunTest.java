@@ -31,6 +31,10 @@ class ExamplesRunTest {
         assertThat(output).containsPattern("SALTED +celebrity: .*0 -> 4 parts");
         assertThat(output).containsPattern("in the last \\d\\.\\d\\d \\(HEALTHY\\)");
         assertThat(output).containsPattern("celebrity = [\\d,]+ after [\\d,]+ acknowledged adds: exact; 0 operations failed");
+        assertThat(output).contains("6. Secondary indexes");
+        assertThat(output).containsPattern("by-city-local +60 people in city-7 in +[\\d,]+ us; 16,384 of 16,384 slots answered");
+        assertThat(output).containsPattern("by-city +60 people in city-7 in +[\\d,]+ us");
+        assertThat(output).contains("read-your-writes query: 20,040 people in city-7 (20,040 expected)");
     }
 
     @Test
