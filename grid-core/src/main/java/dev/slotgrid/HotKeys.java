@@ -491,7 +491,7 @@ final class HotKeys {
                 lastHotNanos.computeIfPresent(target, (t, last) -> now);
             }
             if (hot.share() < policy.shareThreshold() || hot.opsPerSecond() < policy.minOpsPerSecond()
-                    || lastHotNanos.containsKey(target)) {
+                    || lastHotNanos.containsKey(target) || grid.maps().isInternal(target.mapId())) {
                 continue;
             }
             MapState state = stateForUpdate(target.mapId());

@@ -62,6 +62,7 @@ final class IndexManager {
     private static final Object WAIT = new Object();
 
     private final SlotGrid grid;
+    private final int outboxCapacity;
     private final ConcurrentHashMap<String, IndexExtractor> extractors = new ConcurrentHashMap<>();
     private volatile IndexSet[] byMap = new IndexSet[0];
     private volatile IndexOutbox[] outboxes = new IndexOutbox[0];
@@ -69,8 +70,9 @@ final class IndexManager {
     private int nextIndexId;
     private volatile boolean closed;
 
-    IndexManager(SlotGrid grid) {
+    IndexManager(SlotGrid grid, int outboxCapacity) {
         this.grid = grid;
+        this.outboxCapacity = outboxCapacity;
     }
 
     SlotGrid grid() {
@@ -242,6 +244,7 @@ final class IndexManager {
             }
             int s = slot;
             IndexOutbox outbox = outbox(located.node);
+            outbox.awaitRoom();
             for (Object key : map.keySet()) {
                 int natural = grid.table().hasPins() ? grid.slotOf(ByteArrayKey.userForm(key)) : s; // see IndexedWrite
                 map.computeIfPresent(key, (k, current) -> {
@@ -365,7 +368,7 @@ final class IndexManager {
         if (closed) {
             throw new IllegalStateException("grid '" + grid.name() + "' is closed");
         }
-        IndexOutbox box = new IndexOutbox(this, node, grid.name() + "-" + node.name() + "-index-outbox");
+        IndexOutbox box = new IndexOutbox(this, node, outboxCapacity, grid.name() + "-" + node.name() + "-index-outbox");
         IndexOutbox[] next = Arrays.copyOf(boxes, Math.max(boxes.length, node.id() + 1));
         next[node.id()] = box;
         outboxes = next;
@@ -406,15 +409,16 @@ final class IndexManager {
         } catch (RuntimeException notAKey) {
             return; // never written: values are checked before they are stored
         }
-        BiFunction<Object, Object, Object> change;
+        Object storedValue = ByteArrayKey.storedForm(value, true);
         if (!def.isUnique()) {
-            change = holds ? (k, e) -> GlobalEntry.with((GlobalEntry) e, ref) : (k, e) -> GlobalEntry.without((GlobalEntry) e, ref);
-        } else if (holds) {
-            change = (k, e) -> e == null || ((GlobalEntry) e).holder().equals(ref) ? GlobalEntry.claim(ref, false) : e;
-        } else {
-            change = (k, e) -> e != null && ((GlobalEntry) e).holder().equals(ref) ? null : e;
+            BiFunction<Object, Object, Object> change = holds ? (k, e) -> ref : (k, e) -> null;
+            via.route(OpType.COMPUTE, def.entriesMapId, slot, new GlobalPair(storedValue, ref), change, IndexedWrite.RAW);
+            return;
         }
-        via.route(OpType.COMPUTE, def.entriesMapId, slot, ByteArrayKey.storedForm(value, true), change, IndexedWrite.RAW);
+        BiFunction<Object, Object, Object> change = holds
+                ? (k, e) -> e == null || ((GlobalEntry) e).holder.equals(ref) ? GlobalEntry.claim(ref, false) : e
+                : (k, e) -> e != null && ((GlobalEntry) e).holder.equals(ref) ? null : e;
+        via.route(OpType.COMPUTE, def.entriesMapId, slot, storedValue, change, IndexedWrite.RAW);
     }
 
     /**
@@ -442,7 +446,7 @@ final class IndexManager {
             Object[] outcome = new Object[1];
             BiFunction<Object, Object, Object> claimIt = (k, e) -> {
                 GlobalEntry entry = (GlobalEntry) e;
-                if (entry == null || entry.holder().equals(ref)) {
+                if (entry == null || entry.holder.equals(ref)) {
                     outcome[0] = ref;
                     return GlobalEntry.claim(ref, pending);
                 }
@@ -450,8 +454,8 @@ final class IndexManager {
                     outcome[0] = WAIT;
                     return entry;
                 }
-                if (holds(via, def, entry.holder(), value)) {
-                    outcome[0] = entry.holder();
+                if (holds(via, def, entry.holder, value)) {
+                    outcome[0] = entry.holder;
                     return entry;
                 }
                 outcome[0] = ref;
@@ -483,7 +487,7 @@ final class IndexManager {
     void confirm(GridNode via, IndexDef def, Object value, IndexRef ref) {
         BiFunction<Object, Object, Object> confirmIt = (k, e) -> {
             GlobalEntry entry = (GlobalEntry) e;
-            return entry != null && entry.pending && entry.holder().equals(ref) ? GlobalEntry.claim(ref, false) : entry;
+            return entry != null && entry.pending && entry.holder.equals(ref) ? GlobalEntry.claim(ref, false) : entry;
         };
         via.route(OpType.COMPUTE, def.entriesMapId, grid.slotOf(value), ByteArrayKey.storedForm(value, true), confirmIt,
                 IndexedWrite.RAW);
@@ -492,7 +496,7 @@ final class IndexManager {
     void release(GridNode via, IndexDef def, Object value, IndexRef ref) {
         BiFunction<Object, Object, Object> releaseIt = (k, e) -> {
             GlobalEntry entry = (GlobalEntry) e;
-            return entry != null && entry.pending && entry.holder().equals(ref) ? null : entry;
+            return entry != null && entry.pending && entry.holder.equals(ref) ? null : entry;
         };
         via.route(OpType.COMPUTE, def.entriesMapId, grid.slotOf(value), ByteArrayKey.storedForm(value, true), releaseIt,
                 IndexedWrite.RAW);
@@ -613,9 +617,13 @@ final class IndexManager {
                 continue;
             }
             for (Map.Entry<Object, Object> entry : map.entrySet()) {
-                GlobalEntry value = (GlobalEntry) entry.getValue();
-                pendingClaims += value.pending ? 1 : 0;
-                actual.put(entry.getKey(), new HashSet<>(Arrays.asList(value.refs)));
+                if (entry.getKey() instanceof GlobalPair pair) {
+                    actual.computeIfAbsent(pair.value(), v -> new HashSet<>()).add(pair.ref());
+                } else {
+                    GlobalEntry claim = (GlobalEntry) entry.getValue();
+                    pendingClaims += claim.pending ? 1 : 0;
+                    actual.computeIfAbsent(entry.getKey(), v -> new HashSet<>()).add(claim.holder);
+                }
             }
         }
         long expectedPairs = 0;

@@ -18,6 +18,11 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * of them was counted before t (see {@link IndexManager#awaitIndexed}). The drainer parks when the
  * queue is empty; a producer that sees it parked unparks it.
  *
+ * <p>Bounded by back-pressure, not by refusal: a producer offers inside its key's atomic update
+ * and so must never wait there; it calls {@link #awaitRoom} once it has left every lock and writer
+ * admission, and waits there while more than {@code capacity} updates are pending. The queue can
+ * overshoot the capacity by the writes in flight at once, never by more.
+ *
  * <p>Invariants: the drainer never dies of an update's failure (it counts it, logs it at WARNING and
  * goes on); it stops only when the grid closes, and pending updates are then dropped.
  */
@@ -35,6 +40,8 @@ final class IndexOutbox {
 
     private final IndexManager manager;
     private final GridNode node;
+    private final int capacity;
+    private final LongAdder writerWaits = new LongAdder();
     private final MpscUnboundedXaddArrayQueue<Update> queue = new MpscUnboundedXaddArrayQueue<>(1024);
     private final LongAdder enqueued = new LongAdder();
     private volatile long applied;
@@ -45,9 +52,10 @@ final class IndexOutbox {
     private volatile boolean stopped;
     private final Thread drainer;
 
-    IndexOutbox(IndexManager manager, GridNode node, String threadName) {
+    IndexOutbox(IndexManager manager, GridNode node, int capacity, String threadName) {
         this.manager = manager;
         this.node = node;
+        this.capacity = capacity;
         this.drainer = new Thread(this::drain, threadName);
         drainer.setDaemon(true);
         drainer.start();
@@ -60,6 +68,28 @@ final class IndexOutbox {
             parked = false;
             LockSupport.unpark(drainer);
         }
+    }
+
+    /**
+     * Waits while the outbox holds more than its capacity (the caller holds no lock and is outside
+     * writer admission). Returns at once in the common case: one sum of a striped counter.
+     */
+    void awaitRoom() {
+        if (pending() <= capacity) {
+            return;
+        }
+        writerWaits.increment();
+        for (int attempt = 0; pending() > capacity && !stopped; attempt++) {
+            if (parked) {
+                parked = false;
+                LockSupport.unpark(drainer);
+            }
+            IndexManager.backOff(attempt);
+        }
+    }
+
+    private long pending() {
+        return enqueued.sum() - applied;
     }
 
     long enqueuedCount() {
@@ -75,7 +105,7 @@ final class IndexOutbox {
         long pending = Math.max(0, enqueued.sum() - done);
         long since = headEnqueuedNanos;
         Duration age = pending == 0 || since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - since));
-        return new IndexStats.Node(node.name(), pending, age, done, failed);
+        return new IndexStats.Node(node.name(), pending, age, done, failed, writerWaits.sum());
     }
 
     void stop() {

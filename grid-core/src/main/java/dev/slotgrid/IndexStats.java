@@ -26,8 +26,11 @@ public record IndexStats(List<Node> nodes) {
      * @param applied updates applied since the node started
      * @param failed updates whose application threw (logged at WARNING; {@link SlotGrid#verifyIndex}
      *     shows what they left behind)
+     * @param writerWaits writes that found the outbox full and waited for room after storing their
+     *     entry (see {@link SlotGrid.Builder#indexOutboxCapacity})
      */
-    public record Node(String nodeName, long pending, Duration oldestPendingAge, long applied, long failed) {
+    public record Node(String nodeName, long pending, Duration oldestPendingAge, long applied, long failed,
+            long writerWaits) {
     }
 
     /** @return updates pending over all nodes */
@@ -45,9 +48,14 @@ public record IndexStats(List<Node> nodes) {
         return nodes.stream().mapToLong(Node::applied).sum();
     }
 
+    /** @return writes that waited for room in a full outbox, over all nodes */
+    public long writerWaits() {
+        return nodes.stream().mapToLong(Node::writerWaits).sum();
+    }
+
     @Override
     public String toString() {
         return "IndexStats{pending=" + pending() + ", oldestPendingAge=" + oldestPendingAge().toMillis() + " ms, applied="
-                + applied() + "}";
+                + applied() + ", writerWaits=" + writerWaits() + "}";
     }
 }

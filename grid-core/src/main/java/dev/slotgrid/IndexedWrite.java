@@ -47,6 +47,8 @@ final class IndexedWrite {
     private boolean changed;
     /** Pending claims of this write: pairs (index, value), confirmed after exit. */
     private List<Object> claims;
+    /** Whether this write put an update in the outbox: after exit it waits if the outbox is full. */
+    private boolean enqueued;
 
     IndexedWrite(IndexManager manager, IndexSet set, GridNode node, SlotStore store, int mapId, int slot, Object key) {
         this.manager = manager;
@@ -144,6 +146,7 @@ final class IndexedWrite {
         }
         if (globalChanged) {
             manager.outbox(node).enqueue(mapId, naturalSlot(), key, old, next);
+            enqueued = true;
         }
         return next;
     }
@@ -183,14 +186,19 @@ final class IndexedWrite {
         claims = null;
     }
 
-    /** Confirms the claims of a write that stored its value. Called after writer admission is left. */
+    /**
+     * Confirms the claims of a write that stored its value, then waits if this write filled the
+     * outbox (back-pressure, {@link IndexOutbox#awaitRoom}). Called after writer admission is left.
+     */
     void afterExit() {
-        if (claims == null) {
-            return;
+        if (claims != null) {
+            IndexRef ref = new IndexRef(key, naturalSlot());
+            for (int i = 0; i < claims.size(); i += 2) {
+                manager.confirm(node, (IndexDef) claims.get(i), claims.get(i + 1), ref);
+            }
         }
-        IndexRef ref = new IndexRef(key, naturalSlot());
-        for (int i = 0; i < claims.size(); i += 2) {
-            manager.confirm(node, (IndexDef) claims.get(i), claims.get(i + 1), ref);
+        if (enqueued) {
+            manager.outbox(node).awaitRoom();
         }
     }
 

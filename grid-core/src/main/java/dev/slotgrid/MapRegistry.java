@@ -49,6 +49,11 @@ final class MapRegistry {
         return names[id];
     }
 
+    /** Whether a map is one of the grid's own (a GLOBAL index's entries): no hot-key action touches it. */
+    boolean isInternal(int id) {
+        return names[id].charAt(0) == IndexManager.INTERNAL_MAP_PREFIX;
+    }
+
     int count() {
         return names.length;
     }

@@ -100,12 +100,7 @@ final class QueryEngine {
                         + e.getMessage(), e);
             }
             indexSlots.add(slot);
-            GlobalEntry entry = (GlobalEntry) query.entry.route(OpType.GET, def.entriesMapId, slot,
-                    ByteArrayKey.storedForm(value, false), null, null);
-            if (entry == null) {
-                continue;
-            }
-            for (IndexRef ref : entry.refs) {
+            for (IndexRef ref : holders(query, def, value, slot)) {
                 if ((partitionSlot >= 0 && ref.slot != partitionSlot) || !seen.add(ref.key)) {
                     continue;
                 }
@@ -123,6 +118,27 @@ final class QueryEngine {
         return plan.result(gather, indexSlots.size(), indexSlots.size(), List.of(),
                 "GLOBAL index '" + def.name() + "' " + plan.condition + ": " + indexSlots.size() + " index slot"
                         + (indexSlots.size() == 1 ? "" : "s") + ", " + baseReads + " base entries re-checked");
+    }
+
+    /** The base keys a GLOBAL index lists for a value: one read of the value's slot. */
+    private List<IndexRef> holders(GridQuery<?, ?> query, IndexDef def, Object value, int slot) {
+        Object stored = ByteArrayKey.storedForm(value, false);
+        if (def.isUnique()) {
+            GlobalEntry entry = (GlobalEntry) query.entry.route(OpType.GET, def.entriesMapId, slot, stored, null, null);
+            return entry == null ? List.of() : List.of(entry.holder);
+        }
+        ConcurrentMap<Object, Object> entries = indexes.readableStore(slot).store().readMap(def.entriesMapId);
+        if (entries == null) {
+            return List.of();
+        }
+        List<IndexRef> refs = new ArrayList<>();
+        for (Object key : entries.keySet()) {
+            GlobalPair pair = (GlobalPair) key;
+            if (pair.value().equals(stored)) {
+                refs.add(pair.ref());
+            }
+        }
+        return refs;
     }
 
     private QueryResult<Object, Object> singleSlot(Plan plan, int slot) {

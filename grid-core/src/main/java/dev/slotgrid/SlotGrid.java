@@ -62,8 +62,8 @@ public final class SlotGrid implements AutoCloseable {
     private final MigrationManager migrations;
     private final HotKeys hotKeys;
     private final KeyDirectory directory = new KeyDirectory(this);
-    private final IndexManager indexes = new IndexManager(this);
-    private final QueryEngine queries = new QueryEngine(this, indexes);
+    private final IndexManager indexes;
+    private final QueryEngine queries;
     private final Object tableLock = new Object();
     /** @GuardedBy("membershipLock") */
     private final Set<Integer> leaving = new HashSet<>();
@@ -84,6 +84,8 @@ public final class SlotGrid implements AutoCloseable {
                     + " MBean server; choose another name or close that grid");
         }
         this.hotKeys = new HotKeys(this, builder.hotKeyDetection, builder.hotKeyPolicy);
+        this.indexes = new IndexManager(this, builder.indexOutboxCapacity);
+        this.queries = new QueryEngine(this, indexes);
         List<NodeInfo> infos = new ArrayList<>();
         for (int i = 0; i < builder.nodes.size(); i++) {
             infos.add(new NodeInfo(i, builder.nodes.get(i).name(), builder.nodes.get(i).weight()));
@@ -728,6 +730,7 @@ public final class SlotGrid implements AutoCloseable {
         private long migrationThrottle = 500_000;
         private int maxMigrationsInFlight = 2;
         private int migrationBatchSize = 256;
+        private int indexOutboxCapacity = 65_536;
         private boolean hotKeyDetection = true;
         private boolean batching = true;
         private HotKeyPolicy hotKeyPolicy;
@@ -818,6 +821,26 @@ public final class SlotGrid implements AutoCloseable {
                 throw new IllegalArgumentException("migrationBatchSize must be between 1 and 65536, was " + entries);
             }
             this.migrationBatchSize = entries;
+            return this;
+        }
+
+        /**
+         * How many GLOBAL index updates a node's outbox holds before writers wait (default 65,536).
+         * A write to a map with a GLOBAL index that finds its node's outbox full waits, after its
+         * entry is stored and outside every lock, until the outbox's drainer has made room: the
+         * index lag stays bounded and so does the memory it takes. The write itself is never
+         * refused; {@link IndexStats.Node#writerWaits()} counts the waits.
+         *
+         * @param updates 1,024 to 16,777,216
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder indexOutboxCapacity(int updates) {
+            if (updates < 1_024 || updates > 16_777_216) {
+                throw new IllegalArgumentException("indexOutboxCapacity must be between 1024 and 16777216 updates, was "
+                        + updates);
+            }
+            this.indexOutboxCapacity = updates;
             return this;
         }
 

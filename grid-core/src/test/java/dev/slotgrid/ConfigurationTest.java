@@ -20,6 +20,7 @@ class ConfigurationTest {
         assertThatThrownBy(() -> SlotGrid.builder().cutoverTimeout(Duration.ZERO)).hasMessageContaining("cutoverTimeout must be positive");
         assertThatThrownBy(() -> SlotGrid.builder().name("")).hasMessageContaining("grid name must not be blank");
         assertThatThrownBy(() -> SlotGrid.builder().storeProvider("disk")).hasMessageContaining("no StoreProvider plugin named 'disk'; available: heap");
+        assertThatThrownBy(() -> SlotGrid.builder().indexOutboxCapacity(10)).hasMessageContaining("indexOutboxCapacity must be between 1024 and 16777216 updates, was 10");
     }
 
     @Test

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slotgrid.spi.IndexExtractor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The query API over LOCAL and GLOBAL indexes, one behaviour at a time, on a quiet grid. */
@@ -144,6 +151,68 @@ class IndexQueryTest {
             assertThat(verification.baseEntries()).isEqualTo(1_100 - 1);
             assertThat(grid.indexStats().pending()).isZero();
             assertThat(grid.indexStats().applied()).isGreaterThanOrEqualTo(1_000);
+        }
+    }
+
+    @Test
+    void globalIndex_whoseOutboxIsFull_makesWritersWaitForRoom_andLosesNothing() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).indexOutboxCapacity(1_024).build()) {
+            // the drainers stop at the gate: their outboxes fill up
+            grid.registerExtractor(IndexExtractor.of("gated-city", v -> {
+                if (Thread.currentThread().getName().endsWith("-index-outbox")) {
+                    awaitGate(gate);
+                }
+                return ((String) v).substring(0, ((String) v).indexOf('|'));
+            }));
+            grid.addIndex("people", IndexDefinition.global("g-city", "gated-city"));
+            GridMap<String, String> people = grid.map("people");
+            int writers = 4;
+            int perWriter = 2_000;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < perWriter; i++) {
+                            people.put("w" + writer + "-" + i, person(CITIES.get(i % CITIES.size()), 30));
+                        }
+                    }));
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> grid.indexStats().writerWaits() >= writers);
+                for (IndexStats.Node node : grid.indexStats().nodes()) {
+                    // the capacity, overshot at most by one update per writer in flight
+                    assertThat(node.pending()).as("%s", node).isLessThanOrEqualTo(1_024 + writers);
+                }
+                assertThat(done).as("writers wait while the outboxes are full").anyMatch(f -> !f.isDone());
+
+                gate.countDown();
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                gate.countDown();
+                pool.shutdownNow();
+            }
+            for (String city : CITIES) {
+                assertThat(grid.<String, String>query("people").eq("g-city", city).awaitIndexed(Duration.ofSeconds(30))
+                        .count().count()).as(city).isEqualTo(writers * perWriter / CITIES.size());
+            }
+            IndexVerification verification = grid.verifyIndex("people", "g-city");
+            assertThat(verification.consistent()).as("%s", verification).isTrue();
+            assertThat(verification.baseEntries()).isEqualTo(writers * perWriter);
+        }
+    }
+
+    private static void awaitGate(CountDownLatch gate) {
+        try {
+            if (!gate.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never opened the gate");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
