@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * (scatter-gather over every node) versus a GLOBAL index (one index slot, then the matching base
  * entries), and the cost of a write to a map with no index, a LOCAL index or a GLOBAL index.
  *
- * <p><b>Hypothesis.</b> A GLOBAL exact match costs one read of the value's index entry plus one
- * read per match (about {@code size / values} of them), all on the caller's thread, whatever the
- * node count. A LOCAL exact match hands one task per node to the query pool (a thread handoff,
+ * <p><b>Hypothesis.</b> A GLOBAL exact match costs one scan of the value's index slot (one entry
+ * per (value, key) pair: about {@code size / 16384} of them) plus one read per match (about
+ * {@code size / values} of them), all on the caller's thread, whatever the node count. A LOCAL exact match hands one task per node to the query pool (a thread handoff,
  * about 30 µs here) and looks the value up in each of the node's slots (16384 / nodes skip-list
  * look-ups), so it grows with the node count, and its tail is the slowest node's. Goal of the
  * issue: GLOBAL beats LOCAL by at least the node count. {@code index=none} is the same query as a

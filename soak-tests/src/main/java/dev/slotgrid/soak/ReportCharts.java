@@ -49,6 +49,7 @@ final class ReportCharts {
         charts.put("cutover", cutover());
         charts.put("hotkeys", hotKeys());
         charts.put("nearcache", nearCache());
+        charts.put("indexlag", indexLag());
         return charts;
     }
 
@@ -151,6 +152,18 @@ final class ReportCharts {
                 .line("near-cache hits", GREEN, x, perSecond(s -> s.hotKeys().nearCacheHits()))
                 .line("near-cache misses (read at the owner)", RED, x, perSecond(s -> s.hotKeys().nearCacheMisses()))
                 .line("coalesced reads", "#6a3d9a", x, perSecond(s -> s.hotKeys().coalescedReads()))
+                .render();
+    }
+
+    /** The GLOBAL index's lag: updates waiting in the outboxes and the age of the oldest. */
+    String indexLag() {
+        String note = result.config().indexes() ? "no GLOBAL index update was pending at any sample"
+                : "no index in this run (--indexes=off)";
+        return decorate(new SvgChart("GLOBAL index lag: updates pending in the outboxes, and the oldest one's age "
+                + "(log scale)", xMax, ReportCharts::count).logY().whenEmpty(note))
+                .line("updates pending", BLUE, x, series(s -> s.globalIndex().pending()))
+                .line("oldest pending, ms", RED, x, series(s -> s.globalIndex().oldestPendingMillis()))
+                .line("writes that waited for room", AMBER, x, series(s -> s.globalIndex().writerWaits()))
                 .render();
     }
 

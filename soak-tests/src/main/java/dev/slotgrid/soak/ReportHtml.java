@@ -77,6 +77,18 @@ final class ReportHtml {
 
         hotKeys(h, r, charts);
 
+        h.append("<h2>Secondary indexes</h2>\n<p class=\"how\">");
+        if (r.config().indexes()) {
+            h.append("<code>kv</code> carries a LOCAL index (updated with each write) and a GLOBAL one (updated "
+                    + "asynchronously through each node's outbox). The chart shows the GLOBAL index's lag: updates "
+                    + "waiting and how long the oldest has waited. A full outbox makes writers wait for room "
+                    + "(back-pressure) rather than grow without bound.</p>\n<p class=\"story\">")
+                    .append(escape(ReportMarkdown.indexSentence(r))).append(".</p>\n");
+        } else {
+            h.append("No index in this run (<code>--indexes=off</code>).</p>\n");
+        }
+        h.append(charts.get("indexlag"));
+
         h.append("<h2>Invariants</h2>\n<p class=\"how\">Every read, every write's previous value and every counter "
                 + "is checked against the client's model as the run goes; a sample of keys is re-read in bulk every "
                 + "interval; every key is checked at the end: " + escape(ReportMarkdown.checks(r)) + ".</p>\n");

@@ -58,11 +58,7 @@ final class ReportMarkdown {
                 fc.get("nodes"), fc.get("epoch")));
         f.put("Checks", checks(r));
         if (fc.containsKey("indexKeysComparedAtEnd")) {
-            f.put("Secondary indexes", String.format(Locale.ROOT, "a LOCAL and a GLOBAL index on kv (%d values): "
-                    + "%,d queries while running (%,d entries checked); at the end %,d index entries compared with the "
-                    + "model, %d index values wrong", IndexCheck.BUCKETS, fc.get("indexQueriesWhileRunning"),
-                    fc.get("indexEntriesCheckedWhileRunning"), fc.get("indexKeysComparedAtEnd"),
-                    fc.get("indexValuesWrongAtEnd")));
+            f.put("Secondary indexes", indexSentence(r));
         }
         f.put("Hot keys", hotKeySentence(r));
         f.put("Failed operations", r.failuresByCause().isEmpty() ? "none" : r.failuresByCause().toString());
@@ -126,6 +122,24 @@ final class ReportMarkdown {
     }
 
     /** @return what the grid did about the celebrity, and the spike's skew before and after, in one sentence */
+    /** @return what the indexes did: queries, the final comparison, the GLOBAL index's largest lag */
+    static String indexSentence(SoakResult r) {
+        Map<String, Long> fc = r.finalCheck();
+        long maxPending = 0;
+        double maxAgeMillis = 0;
+        long writerWaits = 0;
+        for (Sample sample : r.samples()) {
+            maxPending = Math.max(maxPending, sample.globalIndex().pending());
+            maxAgeMillis = Math.max(maxAgeMillis, sample.globalIndex().oldestPendingMillis());
+            writerWaits += sample.globalIndex().writerWaits();
+        }
+        return String.format(Locale.ROOT, "a LOCAL and a GLOBAL index on kv (%d values): %,d queries while running "
+                + "(%,d entries checked); at the end %,d index entries compared with the model, %d index values wrong; "
+                + "GLOBAL index lag at most %,d updates pending, the oldest %,.0f ms old; %,d writes waited for outbox room",
+                IndexCheck.BUCKETS, fc.get("indexQueriesWhileRunning"), fc.get("indexEntriesCheckedWhileRunning"),
+                fc.get("indexKeysComparedAtEnd"), fc.get("indexValuesWrongAtEnd"), maxPending, maxAgeMillis, writerWaits);
+    }
+
     static String hotKeySentence(SoakResult r) {
         HotKeyResult h = r.hotKeys();
         if (!h.enabled()) {

@@ -270,6 +270,12 @@ final class ReportWriter {
         hot.put("celebrityKvShare", samples.stream().map(s -> s.hotKeys().celebrityKvShare()).toList());
         hot.put("celebrityCounterShare", samples.stream().map(s -> s.hotKeys().celebrityCounterShare()).toList());
         out.put("hotKeys", hot);
+        Map<String, Object> index = new LinkedHashMap<>();
+        index.put("pending", samples.stream().map(s -> s.globalIndex().pending()).toList());
+        index.put("oldestPendingMillis", samples.stream().map(s -> s.globalIndex().oldestPendingMillis()).toList());
+        index.put("applied", samples.stream().map(s -> s.globalIndex().applied()).toList());
+        index.put("writerWaits", samples.stream().map(s -> s.globalIndex().writerWaits()).toList());
+        out.put("globalIndex", index);
         List<Object> nodes = new ArrayList<>();
         for (Sample s : samples) {
             nodes.add(s.opsByNode());

@@ -22,11 +22,12 @@ import java.util.Map;
  * @param violationsSoFar invariant violations since the start
  * @param entries entries held by all nodes at the end of the interval
  * @param hotKeys the grid's hot-key figures of the interval
+ * @param globalIndex the GLOBAL index lag at the end of the interval (all zero when the run has no index)
  */
 record Sample(double atSeconds, double seconds, long ops, LatencyPoint latency, Map<String, LatencyPoint> latencyByKind,
         Map<String, Long> opsByNode, double skew, long epoch, boolean spikeActive, Map<String, Long> changesByOutcome,
         MigrationPoint migration, long redirects, long tryAgainRetries, long violationsSoFar, long entries,
-        HotKeyPoint hotKeys) {
+        HotKeyPoint hotKeys, IndexPoint globalIndex) {
 
     /** @return operations per second in the interval */
     double opsPerSecond() {
@@ -62,6 +63,18 @@ record Sample(double atSeconds, double seconds, long ops, LatencyPoint latency, 
      */
     record HotKeyPoint(long nearCacheHits, long nearCacheMisses, long coalescedReads, int saltedKeys,
             int nearCachedKeys, double celebrityKvShare, double celebrityCounterShare) {
+    }
+
+    /**
+     * The GLOBAL index lag ({@link dev.slotgrid.IndexStats}): what the outboxes hold at the end of
+     * an interval, and what they did in it.
+     *
+     * @param pending updates enqueued and not yet applied, all nodes
+     * @param oldestPendingMillis how long the oldest of them has waited
+     * @param applied updates applied in the interval
+     * @param writerWaits writes that found an outbox full and waited for room, in the interval
+     */
+    record IndexPoint(long pending, double oldestPendingMillis, long applied, long writerWaits) {
     }
 
     /**

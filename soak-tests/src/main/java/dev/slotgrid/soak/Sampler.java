@@ -3,11 +3,13 @@ package dev.slotgrid.soak;
 import dev.slotgrid.GridStats;
 import dev.slotgrid.HotKeyReport;
 import dev.slotgrid.HotKeyStats;
+import dev.slotgrid.IndexStats;
 import dev.slotgrid.MigrationStats;
 import dev.slotgrid.NodeStats;
 import dev.slotgrid.SlotGrid;
 import dev.slotgrid.soak.MigrationDriver.Event;
 import dev.slotgrid.soak.Sample.HotKeyPoint;
+import dev.slotgrid.soak.Sample.IndexPoint;
 import dev.slotgrid.soak.Sample.LatencyPoint;
 import dev.slotgrid.soak.Sample.MigrationPoint;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ final class Sampler {
     private final String celebrityKey;
     private final List<Sample> samples = new ArrayList<>();
     private HotKeyStats previousHotKeys;
+    private IndexStats previousIndexes;
     private GridStats previousStats;
     private long previousNanos;
     private int eventsSeen;
@@ -54,6 +57,7 @@ final class Sampler {
         this.previousNanos = runStartNanos;
         this.previousStats = grid.stats();
         this.previousHotKeys = grid.hotKeyStats();
+        this.previousIndexes = grid.indexStats();
         latency.takeInterval(); // drop anything recorded before the start (the preload)
     }
 
@@ -93,7 +97,7 @@ final class Sampler {
         Sample sample = new Sample((now - runStartNanos) / 1e9, (now - previousNanos) / 1e9, all.getTotalCount(),
                 LatencyPoint.of(all), latencyByKind, opsByNode, interval.skew(), stats.epoch(),
                 spikeActive.test(now), changes, migration, redirects, retries, violations.total(), stats.entries(),
-                hotKeyPoint());
+                hotKeyPoint(), indexPoint());
         samples.add(sample);
         previousStats = stats;
         previousNanos = now;
@@ -119,6 +123,14 @@ final class Sampler {
                 now.coalescedReads() - previousHotKeys.coalescedReads(), now.saltedKeys(), now.nearCachedKeys(), kvShare,
                 counterShare);
         previousHotKeys = now;
+        return point;
+    }
+
+    private IndexPoint indexPoint() {
+        IndexStats now = grid.indexStats();
+        IndexPoint point = new IndexPoint(now.pending(), now.oldestPendingAge().toNanos() / 1e6,
+                now.applied() - previousIndexes.applied(), now.writerWaits() - previousIndexes.writerWaits());
+        previousIndexes = now;
         return point;
     }
 

@@ -73,7 +73,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         o.put("migrations-per-sec", new String[] {"5", "single-slot live migrations requested per second (0 = off)"});
         o.put("migration-throttle", new String[] {"500000", "grid's migration throttle, entries per second"});
         o.put("migrations-in-flight", new String[] {"2", "grid's cap on slot migrations running at once"});
-        o.put("indexes", new String[] {"off", "a LOCAL and a GLOBAL index on kv, checked against the model (on/off)"});
+        o.put("indexes", new String[] {"on", "a LOCAL and a GLOBAL index on kv, checked against the model (on/off)"});
         o.put("hot-keys", new String[] {"on", "hot-key policy on: salting of write-hot counters, near cache of read-hot keys (on/off)"});
         o.put("salt-changes", new String[] {"on", "after the spike, re-salt the celebrity's counter to 2, nodes+1, 0 parts (on/off)"});
         o.put("churn-every", new String[] {"30s", "pause between membership changes: join, then leave (0 = off)"});
