@@ -70,14 +70,17 @@ class SmokeSoakTest {
     private static void assertReportIsSelfContained(Path report) throws Exception {
         String html = Files.readString(report.resolve("report.html"), StandardCharsets.UTF_8);
         assertThat(html).contains("PASS").doesNotContain("<script").doesNotContain("src=").doesNotContain("href=");
-        assertThat(html.split("<svg", -1)).hasSize(9); // eight charts
+        assertThat(html.split("<svg", -1)).hasSize(10); // nine charts
         assertThat(html).contains("Hot keys").contains("salted").contains("spike skew before → after");
+        assertThat(html).contains("Secondary indexes").contains("GLOBAL index lag at most");
         assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http:").doesNotContain("https:");
         String json = Files.readString(report.resolve("report.json"), StandardCharsets.UTF_8);
         assertThat(json).startsWith("{\n  \"verdict\": \"PASS\"").contains("\"timeline\"").contains("\"opsByNode\"")
                 .contains("\"spikeBeforeAction\"").contains("\"spikeAfterAction\"").contains("\"type\": \"SALTED\"");
         assertThat(report.resolve("report.md")).exists();
         assertThat(report.resolve("skew.svg")).exists();
+        assertThat(report.resolve("indexlag.svg")).exists();
+        assertThat(json).contains("\"globalIndex\"").contains("\"oldestPendingMillis\"");
         assertThat(Files.readString(report.resolve("skew.svg"), StandardCharsets.UTF_8)).contains("salted at");
     }
 }
