@@ -2,7 +2,8 @@
 # Runs a benchmark profile and writes its JMH JSON to jmh/results/<profile>-<date>.json.
 #
 #   jmh/run.sh quick            # about 3 minutes on a 2-core machine: the main comparison, get and put
-#   jmh/run.sh full             # about 25 minutes: every benchmark, every parameter
+#   jmh/run.sh full             # about 25 minutes: the peer comparison, every parameter
+#   jmh/run.sh features         # about 15 minutes: migration, hot keys, indexes (one JSON per class)
 #   jmh/run.sh quick -prof stack   # extra arguments go to JMH as they are
 #
 # Builds jmh/target/benchmarks.jar first when it is missing or older than a source file. Starts
@@ -39,8 +40,12 @@ case "$profile" in
         selection=('KeySlotBenchmark' 'MapBenchmark' 'GetCostBenchmark'
                    -f 1 -wi 2 -w 1s -i 3 -r 1s)
         ;;
+    features)
+        # The feature benchmarks, each with the settings docs/benchmarks.md publishes; run below.
+        selection=()
+        ;;
     *)
-        echo "usage: jmh/run.sh quick|full [extra JMH arguments]" >&2
+        echo "usage: jmh/run.sh quick|full|features [extra JMH arguments]" >&2
         exit 2
         ;;
 esac
@@ -51,7 +56,21 @@ if [[ ! -f $jar ]] || [[ -n "$(find pom.xml {spi,slot-table,hot-key,grid-core,jm
 fi
 
 mkdir -p jmh/results
-out="jmh/results/$profile-$(date -u +%Y-%m-%dT%H%MZ).json"
+stamp="$(date -u +%Y-%m-%dT%H%MZ)"
+if [[ $profile == features ]]; then
+    jmh=(java @jmh/target/jvm.flags -jar "$jar")
+    # issue 3: the 95/5 mix with and without continuous migration; 2 forks, 2 s iterations
+    locked "${jmh[@]}" MigrationBenchmark -f 2 -wi 3 -i 5 -r 2s -prof gc -rf json \
+        -rff "jmh/results/migration-$stamp.json" "$@"
+    # issue 6: node-load skew without and with hot-key handling; the cost of detection on gets (3 forks)
+    locked "${jmh[@]}" 'HotKeyBenchmark.skew_3t' -rf json -rff "jmh/results/hotkey-skew-$stamp.json" "$@"
+    locked "${jmh[@]}" 'HotKeyBenchmark.get_1t' -p detection=off,on -p handling=off -p workload=celebrity -f 3 \
+        -rf json -rff "jmh/results/hotkey-detection-$stamp.json" "$@"
+    # issue 7: exact-match latency LOCAL vs GLOBAL on 3 and 8 nodes, write cost per index kind
+    locked "${jmh[@]}" IndexQueryBenchmark -prof gc -rf json -rff "jmh/results/index-$stamp.json" "$@"
+    exit 0
+fi
+out="jmh/results/$profile-$stamp.json"
 echo "writing $out" >&2
 # -prof gc: allocation per operation (gc.alloc.rate.norm) beside every score.
 locked java @jmh/target/jvm.flags -jar "$jar" "${selection[@]}" -prof gc -rf json -rff "$out" "$@"
