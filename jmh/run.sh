@@ -3,7 +3,7 @@
 #
 #   jmh/run.sh quick            # about 3 minutes on a 2-core machine: the main comparison, get and put
 #   jmh/run.sh full             # about 25 minutes: the peer comparison, every parameter
-#   jmh/run.sh features         # about 15 minutes: migration, hot keys, indexes (one JSON per class)
+#   jmh/run.sh features         # about 15 minutes: migration, hot keys, batching, indexes (one JSON per class)
 #   jmh/run.sh quick -prof stack   # extra arguments go to JMH as they are
 #
 # Builds jmh/target/benchmarks.jar first when it is missing or older than a source file. Starts
@@ -66,6 +66,8 @@ if [[ $profile == features ]]; then
     locked "${jmh[@]}" 'HotKeyBenchmark.skew_3t' -rf json -rff "jmh/results/hotkey-skew-$stamp.json" "$@"
     locked "${jmh[@]}" 'HotKeyBenchmark.get_1t' -p detection=off,on -p handling=off -p workload=celebrity -f 3 \
         -rf json -rff "jmh/results/hotkey-detection-$stamp.json" "$@"
+    # issue 6: request batching on and off (asynchronous gets in windows of 32)
+    locked "${jmh[@]}" CoalescingBenchmark -prof gc -rf json -rff "jmh/results/coalescing-$stamp.json" "$@"
     # issue 7: exact-match latency LOCAL vs GLOBAL on 3 and 8 nodes, write cost per index kind
     locked "${jmh[@]}" IndexQueryBenchmark -prof gc -rf json -rff "jmh/results/index-$stamp.json" "$@"
     exit 0

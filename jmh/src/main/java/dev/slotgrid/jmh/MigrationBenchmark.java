@@ -43,7 +43,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * entering through every node. {@code migration=continuous}: a background thread asks for the
  * moves of 64 random slots to other nodes, waits for them, and asks again, for the whole trial:
  * migrations run back to back at the grid's default throttle (500,000 entries/s, a slot counting
- * 256), about 1,900 slots a second. {@link MigrationCounters} reports
+ * 256), about 1,900 slots a second ({@code -p throttle=100000}: about 390 a second, for the ratio
+ * at a gentler rebalance). {@link MigrationCounters} reports
  * the handovers and the writes that retried a cutover per iteration.
  *
  * <p>Run alone (from the repository root):
@@ -67,6 +68,10 @@ public class MigrationBenchmark {
     @Param({"off", "continuous"})
     public String migration;
 
+    /** The grid's migration throttle, entries per second (each slot counts 256): the grid's default. */
+    @Param("500000")
+    public long throttle;
+
     SlotGrid grid;
     private String[] keys;
     private Long[] values;
@@ -78,7 +83,7 @@ public class MigrationBenchmark {
     /** Starts the grid, loads it and, for {@code continuous}, the migrating thread. */
     @Setup(Level.Trial)
     public void setUp() {
-        grid = SlotGrid.builder().nodes(3).jmx(false).build();
+        grid = SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(throttle).build();
         keys = KeySets.keys(KEYS, key -> true);
         values = KeySets.values(KEYS);
         sequence = KeySets.sequence("uniform", KEYS);

@@ -130,4 +130,16 @@ class BenchmarkSmokeTest {
         assertThat(secondary(on, "saltedKeys")).as("the policy salted the celebrity during the warm-up").isEqualTo(1);
         assertThat(secondary(on, "skewMilli")).isLessThan(1500);
     }
+
+    @Test
+    void coalescingBenchmark_countsBatchesOnlyWhenBatchingIsOn() throws RunnerException {
+        RunResult on = new Runner(oneShortIteration("CoalescingBenchmark\\.getAsync_1t$").param("batching", "on")
+                .build()).run().iterator().next();
+        assertThat(on.getPrimaryResult().getScore()).isPositive();
+        assertThat(secondary(on, "batches")).as("batches sent with batching on").isPositive();
+        assertThat(secondary(on, "batchedRequests")).isGreaterThanOrEqualTo(secondary(on, "batches"));
+        RunResult off = new Runner(oneShortIteration("CoalescingBenchmark\\.getAsync_1t$").param("batching", "off")
+                .build()).run().iterator().next();
+        assertThat(secondary(off, "batches")).as("no batch with batching off").isZero();
+    }
 }
