@@ -58,11 +58,8 @@ public final class MicroBatcher<R> {
         // offered after our last poll but before we released the role is seen by the re-check.
         while (!queue.isEmpty() && combining.compareAndSet(false, true)) {
             try {
-                List<R> batch = new ArrayList<>(Math.min(maxBatch, 64));
-                for (R r; batch.size() < maxBatch && (r = queue.poll()) != null;) {
-                    batch.add(r);
-                }
-                if (!batch.isEmpty()) {
+                List<R> batch = drain();
+                if (batch != null) {
                     batches.increment();
                     executor.accept(batch);
                 }
@@ -70,6 +67,28 @@ public final class MicroBatcher<R> {
                 combining.set(false);
             }
         }
+    }
+
+    /**
+     * Up to {@code maxBatch} queued requests, or {@code null}. Combiner only. A request alone (the
+     * common case without contention) travels as an immutable singleton: no array to allocate.
+     */
+    private List<R> drain() {
+        R first = queue.poll();
+        if (first == null) {
+            return null;
+        }
+        R second = maxBatch > 1 ? queue.poll() : null;
+        if (second == null) {
+            return List.of(first);
+        }
+        List<R> batch = new ArrayList<>(Math.min(maxBatch, 16));
+        batch.add(first);
+        batch.add(second);
+        for (R r; batch.size() < maxBatch && (r = queue.poll()) != null;) {
+            batch.add(r);
+        }
+        return batch;
     }
 
     /** @return batches executed */
