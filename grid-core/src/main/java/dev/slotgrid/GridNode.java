@@ -180,7 +180,9 @@ public final class GridNode {
                     // that ran here was admitted before the key moved, so the move carried it; stale writes are fenced.)
                     throw new Redirect(Route.MOVED, slot, -1, owner.table().epoch());
                 }
-                grid.hotKeys().record(owner, mapId, key, op.isWrite());
+                if (b != IndexedWrite.RAW) { // index maintenance is the grid's own work, not a caller's heat
+                    grid.hotKeys().record(owner, mapId, key, op.isWrite());
+                }
                 return result;
             } catch (Redirect redirect) {
                 if (redirect.route == Route.TRYAGAIN) {

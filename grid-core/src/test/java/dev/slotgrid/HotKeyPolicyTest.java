@@ -3,6 +3,7 @@ package dev.slotgrid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slotgrid.spi.IndexExtractor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,35 @@ class HotKeyPolicyTest {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> grid.hotKeyStats().nearCachedKeys() == 0);
             assertThat(grid.hotKeyStats().actions()).extracting(HotKeyAction::type)
                     .containsSubsequence(HotKeyAction.Type.NEAR_CACHE_ON, HotKeyAction.Type.NEAR_CACHE_OFF);
+        }
+    }
+
+    @Test
+    void indexMaintenance_doesNotCountAsTheCallersHeat() throws Exception {
+        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+            grid.registerExtractor(IndexExtractor.of("parity", v -> (Long) v % 2));
+            grid.addIndex("scores", IndexDefinition.global("by-parity", "parity"));
+            GridMap<String, Long> scores = grid.map("scores");
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread caller = new Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                for (long i = 0; !stop.get() && System.nanoTime() < deadline; i++) {
+                    scores.put("celebrity", i); // each put also makes the outbox drainer compute the key
+                    scores.get("celebrity");
+                }
+            });
+            caller.start();
+            try {
+                // half the caller's operations are reads; counting the drainer's computes would make it a third
+                Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(grid.hotKeyStats().hotKeys())
+                        .filteredOn(report -> report.mapName().equals("scores") && report.key().equals("celebrity"))
+                        .singleElement().satisfies(report -> assertThat(report.readFraction()).isBetween(0.42, 0.58)));
+                assertThat(grid.hotKeyStats().hotKeys()).as("the index's own entries are not reported as hot keys")
+                        .allSatisfy(report -> assertThat(report.mapName()).isEqualTo("scores"));
+            } finally {
+                stop.set(true);
+                caller.join(TimeUnit.SECONDS.toMillis(10));
+            }
         }
     }
 
