@@ -254,7 +254,24 @@ final class SlotStore {
                 return Route.FENCED.ordinal();
             }
             if (WORD.compareAndSet(this, w, w + 1)) {
+                // ABA: a key move's sealOwned and unseal between our read of w and this CAS restore the very
+                // same word (OWNED, same count) while raising ownerEpoch, so the check above may be stale.
+                // unseal writes ownerEpoch before its CAS; our CAS read that word, so this re-read sees it.
+                if (routedEpoch < ownerEpoch) {
+                    leave();
+                    return Route.FENCED.ordinal();
+                }
                 return ADMITTED;
+            }
+        }
+    }
+
+    /** Undoes an admission that wrote nothing. */
+    private void leave() {
+        for (;;) {
+            long w = word;
+            if (WORD.compareAndSet(this, w, w - 1)) {
+                return;
             }
         }
     }

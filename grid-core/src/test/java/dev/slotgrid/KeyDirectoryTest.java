@@ -79,11 +79,12 @@ class KeyDirectoryTest {
             AtomicBoolean stop = new AtomicBoolean();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             List<Thread> writers = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
+            // more writers than cores: preemption inside admission is what once let a stale write through
+            for (int t = 0; t < 8; t++) {
                 int thread = t;
                 Thread writer = new Thread(() -> {
                     Random random = new Random(seed + thread);
-                    GridMap<String, Long> map = grid.nodes().get(thread).map("counters");
+                    GridMap<String, Long> map = grid.nodes().get(thread % grid.nodes().size()).map("counters");
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     while (!stop.get() && System.nanoTime() < deadline) {
                         int k = random.nextInt(keys.length);
