@@ -21,6 +21,9 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  *       after each state change: a write that left before {@code OWNED -> MIGRATING} happens-before
  *       the migration's copy (the CAS chain on {@code word} orders it), and a write that leaves
  *       after it is in the change log.
+ *   <li>The epoch fence ({@code routedEpoch < ownerEpoch}: FENCED) is checked before the admitting
+ *       CAS and again after it: a seal and unseal between the two (a key moving out) restore the
+ *       same word while raising {@code ownerEpoch}, and the CAS alone cannot tell (ABA).
  *   <li>{@code SEALED} admits no writer. Once the count is 0 under {@code SEALED}, the change log
  *       holds every key written since {@code MIGRATING} began and no further write can happen here.
  *   <li>Readers read {@code word} once and never write it: they never wait. A reader that saw a
