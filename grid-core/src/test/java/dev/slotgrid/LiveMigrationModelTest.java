@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,26 +76,9 @@ class LiveMigrationModelTest {
                 }));
             }
             Future<?> migrator = pool.submit(() -> {
-                Random random = new Random(seed);
                 start.await();
-                List<CompletableFuture<Void>> inFlight = new ArrayList<>();
-                while (!writersDone.get() && System.nanoTime() < deadline) {
-                    int slot = slots.get(random.nextInt(SLOTS));
-                    List<GridNode> nodes = grid.nodes();
-                    GridNode target = nodes.get(random.nextInt(nodes.size()));
-                    try {
-                        inFlight.add(grid.migrate(slot, target.name()));
-                    } catch (IllegalArgumentException e) {
-                        // the target left between our snapshot of the nodes and the request: skip it
-                        if (grid.nodes().stream().anyMatch(n -> n.name().equals(target.name()))) {
-                            throw e;
-                        }
-                    }
-                    if (inFlight.size() >= 4) {
-                        awaitAll(inFlight, migrations);
-                    }
-                }
-                awaitAll(inFlight, migrations);
+                RandomMigrations.run(grid, slots, new Random(seed),
+                        () -> !writersDone.get() && System.nanoTime() < deadline, migrations);
                 return null;
             });
             start.countDown();
@@ -146,21 +128,6 @@ class LiveMigrationModelTest {
             System.out.println("LiveMigrationModelTest: " + opsDone.get() + " operations, " + migrations.get()
                     + " manual migrations; " + stats + "; " + grid.stats());
         }
-    }
-
-    /** Waits for manual migrations; the only failure allowed is a target that began to leave meanwhile. */
-    private static void awaitAll(List<CompletableFuture<Void>> inFlight, AtomicInteger done) throws Exception {
-        for (CompletableFuture<Void> f : inFlight) {
-            try {
-                f.get(30, TimeUnit.SECONDS);
-                done.incrementAndGet();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof IllegalStateException) || !e.getCause().getMessage().contains("is leaving")) {
-                    throw e;
-                }
-            }
-        }
-        inFlight.clear();
     }
 
     private static String key(List<String> tags, int k) {

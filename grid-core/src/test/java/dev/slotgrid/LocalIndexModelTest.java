@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -117,24 +116,9 @@ class LocalIndexModelTest {
                 }));
             }
             Future<?> migrator = pool.submit(() -> {
-                Random random = new Random(seed);
                 start.await();
-                List<CompletableFuture<Void>> inFlight = new ArrayList<>();
-                while (System.nanoTime() < deadline && failures.isEmpty()) {
-                    List<GridNode> nodes = grid.nodes();
-                    inFlight.add(grid.migrate(slots.get(random.nextInt(SLOTS)), nodes.get(random.nextInt(nodes.size())).name()));
-                    if (inFlight.size() >= 4) {
-                        for (CompletableFuture<Void> f : inFlight) {
-                            f.get(30, TimeUnit.SECONDS);
-                            migrations.incrementAndGet();
-                        }
-                        inFlight.clear();
-                    }
-                }
-                for (CompletableFuture<Void> f : inFlight) {
-                    f.get(30, TimeUnit.SECONDS);
-                    migrations.incrementAndGet();
-                }
+                RandomMigrations.run(grid, slots, new Random(seed),
+                        () -> System.nanoTime() < deadline && failures.isEmpty(), migrations);
                 return null;
             });
             start.countDown();
