@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One node of a {@link SlotGrid}: it stores the slots it owns and routes the calls that enter the
@@ -22,8 +21,6 @@ public final class GridNode {
 
     private static final int SLOTS = SlotTable.SLOTS;
     /** Busy-spin this many times on a slot in cutover before yielding, then parking. */
-    private static final int TRYAGAIN_SPINS = 64;
-    private static final long TRYAGAIN_MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final SlotGrid grid;
     private final NodeInfo info;
@@ -190,7 +187,7 @@ public final class GridNode {
                         tryAgainSince = System.nanoTime();
                     }
                     stats.tryAgainRetries.increment();
-                    backOff(++tries, tryAgainSince, slot);
+                    backOff(tries++, tryAgainSince, slot);
                 } else {
                     stats.redirectsFollowed.increment();
                     if (++redirects > grid.maxRedirects()) {
@@ -216,18 +213,14 @@ public final class GridNode {
     }
 
     private void backOff(int tries, long since, int slot) {
-        if (tries <= TRYAGAIN_SPINS) {
-            Thread.onSpinWait();
-        } else if (tries <= 2 * TRYAGAIN_SPINS) {
-            Thread.yield();
-        } else {
+        if (Backoff.parks(tries)) {
             long waited = System.nanoTime() - since;
             if (waited > grid.cutoverTimeoutNanos()) {
                 throw new IllegalStateException("slot " + slot + " stayed in its cutover window for "
                         + TimeUnit.NANOSECONDS.toMillis(waited) + " ms; the migration that sealed it is stuck");
             }
-            LockSupport.parkNanos(Math.min(TRYAGAIN_MAX_PARK_NANOS, 1_000L << Math.min(10, tries - 2 * TRYAGAIN_SPINS)));
         }
+        Backoff.pause(tries);
     }
 
     /**
@@ -237,7 +230,9 @@ public final class GridNode {
      * each call through {@link #route}, so redirects and retries are handled as for a synchronous call.
      */
     void submit(AsyncRequest request) {
-        outgoing.computeIfAbsent(table.ownerOf(request.slot()), owner -> new dev.slotgrid.hotkey.MicroBatcher<>(64, batch -> {
+        int owner = table.ownerOf(request.slot());
+        dev.slotgrid.hotkey.MicroBatcher<AsyncRequest> batcher = outgoing.get(owner); // no capturing lambda per call
+        (batcher != null ? batcher : outgoing.computeIfAbsent(owner, o -> new dev.slotgrid.hotkey.MicroBatcher<>(64, batch -> {
             grid.hotKeys().batches.increment();
             grid.hotKeys().batchedRequests.add(batch.size());
             for (AsyncRequest r : batch) {
@@ -247,7 +242,7 @@ public final class GridNode {
                     r.result().completeExceptionally(e);
                 }
             }
-        })).submit(request);
+        }))).submit(request);
     }
 
     /** Adopts the grid's newest table: the in-JVM equivalent of asking a node for CLUSTER SLOTS. */

@@ -166,7 +166,7 @@ final class HotKeys {
             }
             long stamp = salt.readStamp();
             if (stamp < 0) {
-                backOff(attempt);
+                Backoff.pause(attempt);
                 continue;
             }
             Object value = entry.route(OpType.GET, hot.mapId, slot, key, null, null);
@@ -288,14 +288,6 @@ final class HotKeys {
 
     private static SingleFlight<Object, Object> flight(MapState hot, GridNode node) {
         return hot.flights.computeIfAbsent(node.id(), id -> new SingleFlight<>());
-    }
-
-    private static void backOff(int attempt) {
-        if (attempt < 64) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
-        }
     }
 
     // ================================================================ control: mergers, near cache, salting

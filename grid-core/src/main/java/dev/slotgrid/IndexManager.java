@@ -186,13 +186,8 @@ final class IndexManager {
         for (GridNode node : grid.activeNodes()) {
             for (int slot = 0; slot < SlotTable.SLOTS; slot++) {
                 SlotStore store = node.store(slot);
-                for (int spins = 0; store != null && store.writersInside() > 0; spins++) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("writers never left slot " + slot + " on " + node.name()
-                                + " while an index was added (a remapping function that never returns?); the index"
-                                + " was not added");
-                    }
-                    backOff(spins);
+                if (store != null) {
+                    store.awaitNoWriters(Math.max(0, deadline - System.nanoTime()), "the index was not added");
                 }
             }
         }
@@ -474,7 +469,7 @@ final class IndexManager {
                         + value + "' stayed claimed by a write in progress for "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms; the write was not applied");
             }
-            backOff(attempt);
+            Backoff.pause(attempt);
         }
     }
 
@@ -520,7 +515,7 @@ final class IndexManager {
                 if (System.nanoTime() - deadline > 0 || closed) {
                     return false;
                 }
-                backOff(spins);
+                Backoff.pause(spins);
             }
         }
         return true;
@@ -698,18 +693,7 @@ final class IndexManager {
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms (" + attempt + " looks); table "
                         + table);
             }
-            backOff(attempt);
-        }
-    }
-
-    /** Spin, then yield, then park for a growing pause of at most 1 ms. Never a bare sleep. */
-    static void backOff(int attempt) {
-        if (attempt < 64) {
-            Thread.onSpinWait();
-        } else if (attempt < 128) {
-            Thread.yield();
-        } else {
-            LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(1), 1_000L << Math.min(10, attempt - 128)));
+            Backoff.pause(attempt);
         }
     }
 

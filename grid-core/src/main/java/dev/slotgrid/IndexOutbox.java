@@ -84,7 +84,7 @@ final class IndexOutbox {
                 parked = false;
                 LockSupport.unpark(drainer);
             }
-            IndexManager.backOff(attempt);
+            Backoff.pause(attempt);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.slotgrid;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,15 +15,14 @@ final class IndexSet {
     final IndexDef[] all;
     final IndexDef[] locals;
     final IndexDef[] globals;
-    /** The unique GLOBAL indexes by ascending id: the order in which a writer claims their values. */
-    final IndexDef[] uniques;
+    /** Whether a writer has unique values to claim ({@link IndexedWrite}). */
+    final boolean hasUnique;
 
     private IndexSet(IndexDef[] all) {
         this.all = all;
         this.locals = Arrays.stream(all).filter(IndexDef::isLocal).toArray(IndexDef[]::new);
         this.globals = Arrays.stream(all).filter(d -> !d.isLocal()).toArray(IndexDef[]::new);
-        this.uniques = Arrays.stream(globals).filter(IndexDef::isUnique).sorted(Comparator.comparingInt(d -> d.id))
-                .toArray(IndexDef[]::new);
+        this.hasUnique = Arrays.stream(globals).anyMatch(IndexDef::isUnique);
     }
 
     boolean isEmpty() {

@@ -47,8 +47,10 @@ final class IndexedWrite {
     private boolean changed;
     /** Pending claims of this write: pairs (index, value), confirmed after exit. */
     private List<Object> claims;
-    /** Whether this write put an update in the outbox: after exit it waits if the outbox is full. */
-    private boolean enqueued;
+    /** The key's natural slot once computed, else -1. */
+    private int natural = -1;
+    /** The outbox this write put an update in, or {@code null}: after exit it waits if that outbox is full. */
+    private IndexOutbox enqueuedTo;
 
     IndexedWrite(IndexManager manager, IndexSet set, GridNode node, SlotStore store, int mapId, int slot, Object key) {
         this.manager = manager;
@@ -122,7 +124,7 @@ final class IndexedWrite {
             nextValues[i] = next == null ? NONE : defs[i].extractChecked(next, manager.grid());
             oldValues[i] = defs[i].extract(old);
         }
-        if (set.uniques.length > 0) {
+        if (set.hasUnique) {
             claimUniqueValues(defs, oldValues, nextValues);
         }
         boolean globalChanged = false;
@@ -145,8 +147,8 @@ final class IndexedWrite {
             }
         }
         if (globalChanged) {
-            manager.outbox(node).enqueue(mapId, naturalSlot(), key, old, next);
-            enqueued = true;
+            enqueuedTo = manager.outbox(node);
+            enqueuedTo.enqueue(mapId, naturalSlot(), key, old, next);
         }
         return next;
     }
@@ -197,8 +199,8 @@ final class IndexedWrite {
                 manager.confirm(node, (IndexDef) claims.get(i), claims.get(i + 1), ref);
             }
         }
-        if (enqueued) {
-            manager.outbox(node).awaitRoom();
+        if (enqueuedTo != null) {
+            enqueuedTo.awaitRoom();
         }
     }
 
@@ -208,7 +210,10 @@ final class IndexedWrite {
      * in is a pin slot for a pinned key.
      */
     private int naturalSlot() {
-        return manager.grid().table().hasPins() ? manager.grid().slotOf(ByteArrayKey.userForm(key)) : slot;
+        if (natural < 0) { // computed once per write: with pins it copies and hashes the key
+            natural = manager.grid().table().hasPins() ? manager.grid().slotOf(ByteArrayKey.userForm(key)) : slot;
+        }
+        return natural;
     }
 
     static boolean sameValues(Object[] a, Object[] b) {

@@ -98,12 +98,7 @@ final class KeyDirectory {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("slot " + fromSlot + " stayed busy (migrating) for 30 s; the key was not moved");
             }
-            // the slot is migrating: wait for its handover, then seal it at its new owner
-            if (attempt < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            Backoff.pause(attempt); // the slot is migrating: wait for its handover, then seal it at its new owner
         }
     }
 

@@ -262,7 +262,8 @@ final class QueryEngine {
             return;
         }
         Collection<Object[]> candidates = index.candidates(plan.condition);
-        Set<Object> seen = candidates.size() > 1 ? new HashSet<>() : null;
+        // a range's view would be walked once more by size(): assume it has several values
+        Set<Object> seen = plan.condition.isRange() || candidates.size() > 1 ? new HashSet<>() : null;
         for (Object[] keys : candidates) {
             for (Object key : keys) {
                 if (seen != null && !seen.add(key)) {

@@ -271,12 +271,7 @@ final class SlotStore {
 
     /** Undoes an admission that wrote nothing. */
     private void leave() {
-        for (;;) {
-            long w = word;
-            if (WORD.compareAndSet(this, w, w - 1)) {
-                return;
-            }
-        }
+        WORD.getAndAdd(this, -1L);
     }
 
     /** Leaves after {@link #tryEnter} admitted; logs the key if a migration can need it. */
@@ -327,15 +322,11 @@ final class SlotStore {
         long start = System.nanoTime();
         for (int spins = 0; writersInside() > 0; spins++) {
             if (System.nanoTime() - start > timeoutNanos) {
-                throw new IllegalStateException("writers did not leave sealed slot " + slot + " within "
+                throw new IllegalStateException("writers did not leave slot " + slot + " within "
                         + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (a remapping function that"
                         + " never returns?); " + consequence);
             }
-            if (spins < 256) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            Backoff.pause(spins);
         }
     }
 

@@ -43,10 +43,6 @@ public final class SlotTable {
         this(epoch, owners, nodes, Map.of(), Map.of());
     }
 
-    private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion) {
-        this(epoch, owners, nodes, inMotion, Map.of());
-    }
-
     private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins) {
         this.epoch = epoch;
         this.owners = owners;
