@@ -196,15 +196,19 @@ public interface GridMap<K, V> {
     /**
      * Returns the values of many keys, one call per owner node.
      *
-     * @param keys the keys, none {@code null}
+     * @param keys the keys, none {@code null}; none is an empty answer
      * @return a new map of the keys present to their values
+     * @throws NullPointerException if {@code keys} is or holds {@code null}; the message gives its index
      */
     Map<K, V> getAll(Collection<? extends K> keys);
 
     /**
      * Stores many entries, one call per owner node; atomic per entry, not as a whole.
      *
-     * @param entries the entries, no {@code null} key or value (checked before anything is stored)
+     * @param entries the entries, no {@code null} key or value (checked before anything is stored);
+     *     none stores nothing
+     * @throws NullPointerException if {@code entries} is {@code null} or holds a {@code null} key or
+     *     value; the message names the key of a {@code null} value, and nothing is stored
      */
     void putAll(Map<? extends K, ? extends V> entries);
 

@@ -2,6 +2,7 @@ package dev.slotgrid;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A snapshot of every node's counters and the cluster's load skew. Immutable and thread-safe.
@@ -45,6 +46,7 @@ public final class GridStats {
      * @throws IllegalArgumentException if no node of that name is in the snapshot
      */
     public NodeStats node(String name) {
+        Objects.requireNonNull(name, "node name must not be null");
         for (NodeStats node : nodes) {
             if (node.nodeName().equals(name)) {
                 return node;
@@ -100,6 +102,7 @@ public final class GridStats {
      * @return the interval's stats
      */
     public GridStats since(GridStats earlier) {
+        Objects.requireNonNull(earlier, "earlier stats must not be null");
         List<NodeStats> delta = new ArrayList<>(nodes.size());
         for (NodeStats node : nodes) {
             NodeStats before = null;

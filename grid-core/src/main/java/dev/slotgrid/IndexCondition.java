@@ -2,7 +2,6 @@ package dev.slotgrid;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The index part of a query: equality with one of a set of values ({@code eq}, {@code in}) or a
@@ -27,11 +26,8 @@ final class IndexCondition {
     }
 
     static IndexCondition in(java.util.Collection<?> values) {
-        Objects.requireNonNull(values, "values must not be null");
-        LinkedHashSet<Object> distinct = new LinkedHashSet<>();
-        for (Object value : values) {
-            distinct.add(Objects.requireNonNull(value, "index values must not be null"));
-        }
+        Require.noNulls(values, "values");
+        LinkedHashSet<Object> distinct = new LinkedHashSet<>(values);
         if (distinct.isEmpty()) {
             throw new IllegalArgumentException("an 'in' condition needs at least one value");
         }

@@ -22,7 +22,8 @@ public record IndexDefinition(String name, String extractorName, IndexKind kind,
      * Validates the definition.
      *
      * @throws NullPointerException if a field is {@code null}
-     * @throws IllegalArgumentException if the name is blank or too long, or a LOCAL index is unique
+     * @throws IllegalArgumentException if the name is blank or too long, the extractor name is blank,
+     *     or a LOCAL index is unique
      */
     public IndexDefinition {
         Objects.requireNonNull(name, "index name must not be null");
@@ -31,6 +32,9 @@ public record IndexDefinition(String name, String extractorName, IndexKind kind,
         if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("index name must be 1 to " + MAX_NAME_LENGTH
                     + " characters and not blank, was '" + name + "'");
+        }
+        if (extractorName.isBlank()) {
+            throw new IllegalArgumentException("index '" + name + "': extractor name must not be blank");
         }
         if (unique && kind != IndexKind.GLOBAL) {
             throw new IllegalArgumentException("index '" + name + "': only a GLOBAL index can be unique (a LOCAL one"

@@ -97,6 +97,9 @@ final class IndexManager {
     void registerExtractor(IndexExtractor extractor) {
         Objects.requireNonNull(extractor, "extractor must not be null");
         String name = Objects.requireNonNull(extractor.name(), "extractor name must not be null");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("extractor name must not be blank");
+        }
         IndexExtractor before = extractors.putIfAbsent(name, extractor);
         if (before != null && before != extractor) {
             throw new IllegalArgumentException("an index extractor named '" + name + "' is already registered: " + before);
@@ -535,6 +538,7 @@ final class IndexManager {
 
     IndexVerification verify(String mapName, String indexName) {
         grid.requireOpen();
+        Objects.requireNonNull(indexName, "index name must not be null");
         int mapId = grid.maps().idOf(mapName);
         IndexDef def = require(mapId, mapName, indexName);
         if (!def.isLocal() && !awaitIndexed(VERIFY_DRAIN_TIMEOUT)) {

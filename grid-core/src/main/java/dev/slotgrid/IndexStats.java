@@ -12,9 +12,13 @@ import java.util.List;
  */
 public record IndexStats(List<Node> nodes) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @throws NullPointerException if {@code nodes} or one of its elements is {@code null}
+     */
     public IndexStats {
-        nodes = List.copyOf(nodes);
+        nodes = List.copyOf(Require.noNulls(nodes, "nodes"));
     }
 
     /**

@@ -19,9 +19,13 @@ import java.util.List;
 public record IndexVerification(String map, String index, IndexKind kind, long baseEntries, long expectedPairs,
         long missing, long stale, long duplicates, List<String> samples) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @throws NullPointerException if {@code samples} or one of its elements is {@code null}
+     */
     public IndexVerification {
-        samples = List.copyOf(samples);
+        samples = List.copyOf(Require.noNulls(samples, "samples"));
     }
 
     /** @return {@code true} if the index equals its recomputation */

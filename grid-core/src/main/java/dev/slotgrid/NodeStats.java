@@ -63,6 +63,7 @@ public final class NodeStats {
      * @return the count
      */
     public long operations(OpType type) {
+        Objects.requireNonNull(type, "operation type must not be null");
         return operations.get(type);
     }
 
@@ -121,10 +122,14 @@ public final class NodeStats {
     /**
      * The slots with the most operations here, hottest first.
      *
-     * @param n how many
+     * @param n how many, 0 or more
      * @return up to {@code n} slot numbers with a non-zero count
+     * @throws IllegalArgumentException if {@code n} is negative
      */
     public int[] hottestSlots(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("hottestSlots count must not be negative, was " + n);
+        }
         return java.util.stream.IntStream.range(0, slotHeat.length).filter(s -> slotHeat[s] > 0).boxed()
                 .sorted((a, b) -> Long.compare(slotHeat[b], slotHeat[a])).limit(n).mapToInt(Integer::intValue)
                 .toArray();
@@ -139,6 +144,7 @@ public final class NodeStats {
      * @throws IllegalArgumentException if {@code earlier} is of another node
      */
     public NodeStats since(NodeStats earlier) {
+        Objects.requireNonNull(earlier, "earlier stats must not be null");
         if (earlier.nodeId != nodeId) {
             throw new IllegalArgumentException("snapshots of different nodes: " + nodeId + " and " + earlier.nodeId);
         }

@@ -2,6 +2,7 @@ package dev.slotgrid;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The answer of a {@link GridQuery}. Immutable and thread-safe.
@@ -27,10 +28,15 @@ import java.util.Map;
 public record QueryResult<K, V>(List<Map.Entry<K, V>> entries, long count, int slotsAnswered, int slotsQueried,
         List<String> nodesTimedOut, String plan) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @throws NullPointerException if a list or one of its elements, or the plan, is {@code null}
+     */
     public QueryResult {
-        entries = List.copyOf(entries);
-        nodesTimedOut = List.copyOf(nodesTimedOut);
+        entries = List.copyOf(Require.noNulls(entries, "entries"));
+        nodesTimedOut = List.copyOf(Require.noNulls(nodesTimedOut, "nodesTimedOut"));
+        Objects.requireNonNull(plan, "plan must not be null");
     }
 
     /** @return {@code true} if every slot the query asked answered */

@@ -136,7 +136,8 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
         Objects.requireNonNull(oldValue, "oldValue must not be null");
-        return (Boolean) call(OpType.REPLACE_IF_EQUALS, key, oldValue, requireValue(newValue));
+        Objects.requireNonNull(newValue, "newValue must not be null");
+        return (Boolean) call(OpType.REPLACE_IF_EQUALS, key, oldValue, newValue);
     }
 
     @SuppressWarnings("unchecked")
@@ -192,7 +193,8 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     @SuppressWarnings("unchecked")
     @Override
     public Map<K, V> getAll(Collection<? extends K> keys) {
-        List<? extends K> list = List.copyOf(keys); // rejects null keys before anything runs
+        Objects.requireNonNull(keys, "keys must not be null");
+        List<K> list = Require.noNulls(new ArrayList<K>(keys), "keys"); // a snapshot, checked before anything runs
         Object[] results = executeGrouped(OpType.GET, list, null);
         Map<K, V> found = new HashMap<>();
         for (int i = 0; i < results.length; i++) {
@@ -205,13 +207,22 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
 
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
+        Objects.requireNonNull(entries, "entries must not be null");
         List<K> keys = new ArrayList<>(entries.size());
         List<Object> values = new ArrayList<>(entries.size());
         for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-            keys.add(Objects.requireNonNull(e.getKey(), "key must not be null"));
-            values.add(requireValue(e.getValue()));
+            K key = e.getKey();
+            V value = e.getValue();
+            if (key == null) {
+                throw new NullPointerException("putAll: entries must not contain a null key");
+            }
+            if (value == null) {
+                throw new NullPointerException("putAll: the value of key '" + Require.describe(key) + "' must not be null");
+            }
+            keys.add(key);
+            values.add(value);
         }
-        executeGrouped(OpType.PUT, keys, values.toArray());
+        executeGrouped(OpType.PUT, keys, values.toArray()); // checks every key's type before it stores any
     }
 
     /**

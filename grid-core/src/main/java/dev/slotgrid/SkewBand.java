@@ -21,8 +21,12 @@ public enum SkewBand {
      *
      * @param skew max over mean, {@code >= 1} (a smaller value is treated as perfectly balanced)
      * @return the band
+     * @throws IllegalArgumentException if {@code skew} is NaN
      */
     public static SkewBand of(double skew) {
+        if (Double.isNaN(skew)) {
+            throw new IllegalArgumentException("skew must be a number, was NaN");
+        }
         if (skew < WARNING_AT) {
             return HEALTHY;
         }

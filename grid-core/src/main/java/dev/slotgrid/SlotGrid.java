@@ -157,6 +157,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalArgumentException if no active node has that name; the message lists them
      */
     public GridNode node(String nodeName) {
+        Objects.requireNonNull(nodeName, "node name must not be null");
         for (GridNode node : activeNodes()) {
             if (node.name().equals(nodeName)) {
                 return node;
@@ -298,9 +299,7 @@ public final class SlotGrid implements AutoCloseable {
      */
     public CompletableFuture<Void> migrate(int slot, String targetNodeName) {
         requireOpen();
-        if (slot < 0 || slot >= SlotTable.SLOTS) {
-            throw new IllegalArgumentException("slot must be in [0, " + SlotTable.SLOTS + "), was " + slot);
-        }
+        checkSlot(slot);
         GridNode target = node(targetNodeName);
         synchronized (membershipLock) {
             if (leaving.contains(target.id())) {
@@ -315,12 +314,14 @@ public final class SlotGrid implements AutoCloseable {
      * Cancels a slot's migration if it has not reached its cutover: the source stays the owner and
      * the target keeps nothing of the slot.
      *
-     * @param slot the slot
+     * @param slot the slot, 0 to 16383
      * @return {@code true} if a migration was cancelled (its future fails with
      *     {@link java.util.concurrent.CancellationException}); {@code false} if none was running or
      *     it is past the point of no return
+     * @throws IllegalArgumentException if the slot is out of range
      */
     public boolean cancelMigration(int slot) {
+        checkSlot(slot);
         return migrations.cancel(slot);
     }
 
@@ -670,6 +671,12 @@ public final class SlotGrid implements AutoCloseable {
 
     IntFunction<ConcurrentMap<Object, Object>> opener(int slot) {
         return mapId -> storeProvider.open(maps.nameOf(mapId), slot);
+    }
+
+    private static void checkSlot(int slot) {
+        if (slot < 0 || slot >= SlotTable.SLOTS) {
+            throw new IllegalArgumentException("slot must be in [0, " + SlotTable.SLOTS + "), was " + slot);
+        }
     }
 
     void requireOpen() {

@@ -83,6 +83,7 @@ public final class HeavyHitters {
      * @param halfLife how fast the past fades: a count halves over this time; positive
      * @param nanoClock the time source, {@link System#nanoTime} outside tests
      * @throws IllegalArgumentException if a value is out of range
+     * @throws NullPointerException if {@code halfLife} or {@code nanoClock} is {@code null}
      */
     public HeavyHitters(int capacity, int sampleShift, Duration halfLife, LongSupplier nanoClock) {
         if (capacity < 8 || capacity > 4096) {
@@ -91,6 +92,7 @@ public final class HeavyHitters {
         if (sampleShift < 0 || sampleShift > 16) {
             throw new IllegalArgumentException("sampleShift must be between 0 and 16, was " + sampleShift);
         }
+        Objects.requireNonNull(halfLife, "halfLife must not be null");
         if (halfLife.isNegative() || halfLife.isZero()) {
             throw new IllegalArgumentException("halfLife must be positive, was " + halfLife);
         }
@@ -98,7 +100,7 @@ public final class HeavyHitters {
         this.sampleMask = (1 << sampleShift) - 1;
         this.sampleFactor = 1 << sampleShift;
         this.decayPerNano = Math.log(2) / halfLife.toNanos();
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
         this.samples = new MpscArrayQueue<>(Math.max(8192, capacity * 64));
         this.decayedAtNanos = nanoClock.getAsLong();
     }
@@ -110,8 +112,10 @@ public final class HeavyHitters {
      *     are different keys
      * @param key the key, not {@code null}
      * @param write {@code true} for a write, {@code false} for a read
+     * @throws NullPointerException if {@code key} is {@code null}
      */
     public void record(int namespace, Object key, boolean write) {
+        Objects.requireNonNull(key, "key must not be null");
         if ((ThreadLocalRandom.current().nextInt() & sampleMask) != 0) {
             return;
         }
@@ -128,10 +132,14 @@ public final class HeavyHitters {
     /**
      * Folds the pending samples in and returns the hottest keys, hottest first.
      *
-     * @param n at most this many keys
+     * @param n at most this many keys, 0 or more
      * @return the keys with their estimated rate, share and read fraction
+     * @throws IllegalArgumentException if {@code n} is negative
      */
     public synchronized List<HotKey> top(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("top count must not be negative, was " + n);
+        }
         drain();
         List<Counter> sorted = new ArrayList<>(counters.values());
         sorted.sort((a, b) -> Double.compare(b.reads + b.writes, a.reads + a.writes));

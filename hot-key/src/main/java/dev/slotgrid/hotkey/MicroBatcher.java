@@ -37,22 +37,24 @@ public final class MicroBatcher<R> {
      * @param executor executes one batch; must complete every request's future (normally or
      *     exceptionally) and not throw
      * @throws IllegalArgumentException if {@code maxBatch} is not positive
+     * @throws NullPointerException if {@code executor} is {@code null}
      */
     public MicroBatcher(int maxBatch, Consumer<List<R>> executor) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be positive, was " + maxBatch);
         }
         this.maxBatch = maxBatch;
-        this.executor = Objects.requireNonNull(executor, "executor");
+        this.executor = Objects.requireNonNull(executor, "executor must not be null");
     }
 
     /**
      * Submits a request: queued, then executed by this thread or by the combiner of the moment.
      *
      * @param request the request, not {@code null}
+     * @throws NullPointerException if {@code request} is {@code null}; nothing is queued
      */
     public void submit(R request) {
-        queue.offer(Objects.requireNonNull(request, "request"));
+        queue.offer(Objects.requireNonNull(request, "request must not be null"));
         requests.increment();
         // Combine until the queue is empty and no one else can have missed the combiner: a request
         // offered after our last poll but before we released the role is seen by the re-check.

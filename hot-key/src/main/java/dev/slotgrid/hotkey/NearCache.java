@@ -43,8 +43,10 @@ public final class NearCache<K, V> {
      * @param maxEntries at most this many copies, positive
      * @param nanoClock the time source, {@link System#nanoTime} outside tests
      * @throws IllegalArgumentException if a value is out of range
+     * @throws NullPointerException if {@code ttl} or {@code nanoClock} is {@code null}
      */
     public NearCache(Duration ttl, int maxEntries, LongSupplier nanoClock) {
+        Objects.requireNonNull(ttl, "near cache TTL must not be null");
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("near cache TTL must be positive, was " + ttl);
         }
@@ -53,16 +55,17 @@ public final class NearCache<K, V> {
         }
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock must not be null");
     }
 
     /**
      * The cached value of a key, if a fresh copy exists; counts a hit or a miss.
      *
-     * @param key the key
+     * @param key the key, not {@code null}
      * @return the value, or {@code null} if absent or expired
      */
     public V get(K key) {
+        Objects.requireNonNull(key, "key must not be null");
         Copy<V> copy = copies.get(key);
         if (copy != null && nanoClock.getAsLong() - copy.expiresAtNanos < 0) {
             hits.increment();
@@ -97,13 +100,15 @@ public final class NearCache<K, V> {
      * Caches a value read at its owner, unless any key was invalidated since {@code stamp} was
      * taken (the value might then be older than a write this node has seen) or the cache is full.
      *
-     * @param key the key
+     * @param key the key, not {@code null}
      * @param value the value read, not {@code null}
      * @param stamp from {@link #stamp()}, taken before the read
      * @param expiresAtNanos from {@link #expiryForLoadStartingNow()}, taken before the read
      * @return {@code true} if installed
      */
     public boolean install(K key, V value, long stamp, long expiresAtNanos) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(value, "value must not be null");
         if (copies.size() >= maxEntries && !copies.containsKey(key)) {
             return false;
         }
@@ -118,9 +123,10 @@ public final class NearCache<K, V> {
     /**
      * Drops the copy of a key, and fails every load of any key that started before.
      *
-     * @param key the key
+     * @param key the key, not {@code null} (checked before anything changes)
      */
     public void invalidate(K key) {
+        Objects.requireNonNull(key, "key must not be null");
         invalidations.incrementAndGet();
         copies.remove(key);
     }

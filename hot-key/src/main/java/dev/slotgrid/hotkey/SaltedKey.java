@@ -57,9 +57,11 @@ public final class SaltedKey {
      * @param partSlots where each part lives, at least one; copied
      * @return version 1
      * @throws IllegalArgumentException if there is no part
+     * @throws NullPointerException if {@code key} or {@code partSlots} is {@code null}
      */
     public static SaltedKey of(Object key, int[] partSlots) {
-        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(partSlots, "partSlots must not be null");
         if (partSlots.length < 1) {
             throw new IllegalArgumentException("a salted key has at least one part");
         }
@@ -73,11 +75,16 @@ public final class SaltedKey {
      * @param parts parts to write, 0 (writes go to the base entry) or more
      * @param moreSlots slots of the parts added, {@code max(0, parts - partCount())} of them
      * @return the next version
-     * @throws IllegalArgumentException if {@code moreSlots} does not fit
+     * @throws IllegalArgumentException if {@code parts} is negative or {@code moreSlots} does not fit
+     * @throws NullPointerException if {@code moreSlots} is {@code null}
      */
     public SaltedKey withWriteParts(int parts, int[] moreSlots) {
+        Objects.requireNonNull(moreSlots, "moreSlots must not be null");
+        if (parts < 0) {
+            throw new IllegalArgumentException("write parts must not be negative, was " + parts);
+        }
         int added = Math.max(0, parts - partSlots.length);
-        if (parts < 0 || moreSlots.length != added) {
+        if (moreSlots.length != added) {
             throw new IllegalArgumentException("going to " + parts + " parts from " + partSlots.length + " needs "
                     + added + " new slots, not " + moreSlots.length);
         }

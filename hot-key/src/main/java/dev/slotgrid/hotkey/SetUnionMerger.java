@@ -2,6 +2,7 @@ package dev.slotgrid.hotkey;
 
 import dev.slotgrid.spi.Merger;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,6 +25,13 @@ public final class SetUnionMerger implements Merger<Set<?>> {
 
     @Override
     public Set<?> merge(Set<?> a, Set<?> b) {
+        Objects.requireNonNull(a, "set-union: a must not be null");
+        Objects.requireNonNull(b, "set-union: b must not be null");
+        for (Object element : b) { // before containsAll, which a Set.of set answers with a bare NPE for null
+            if (element == null) {
+                throw new NullPointerException("set-union: the sets must not contain null");
+            }
+        }
         if (b.isEmpty() || a.containsAll(b)) {
             return a;
         }
@@ -32,6 +40,9 @@ public final class SetUnionMerger implements Merger<Set<?>> {
         }
         Set<Object> union = new HashSet<>(a);
         union.addAll(b);
+        if (union.contains(null)) { // from a
+            throw new NullPointerException("set-union: the sets must not contain null");
+        }
         return Set.copyOf(union);
     }
 }

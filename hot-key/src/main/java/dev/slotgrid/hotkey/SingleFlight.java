@@ -75,9 +75,10 @@ public final class SingleFlight<K, V> {
      * still completes for those who joined it. Call after a write of the key: a read that begins
      * after the write then never joins a load that began before it.
      *
-     * @param key the key
+     * @param key the key, not {@code null}
      */
     public void forget(K key) {
+        Objects.requireNonNull(key, "key must not be null");
         inFlight.remove(key);
     }
 

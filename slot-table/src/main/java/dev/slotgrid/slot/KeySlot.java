@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * The slot of a key as Redis Cluster computes it ({@code CLUSTER KEYSLOT}), and the command-line
@@ -38,9 +39,7 @@ public final class KeySlot {
      * @throws IllegalArgumentException if the key's type is not supported; the message names it
      */
     public static int of(Object key) {
-        if (key == null) {
-            throw new NullPointerException("key must not be null");
-        }
+        Objects.requireNonNull(key, "key must not be null");
         return CRC16.slotOf(key);
     }
 
@@ -49,8 +48,10 @@ public final class KeySlot {
      *
      * @param key the key, not {@code null}
      * @return the slot in {@code [0, 16384)}
+     * @throws NullPointerException if {@code key} is {@code null}
      */
     public static int of(String key) {
+        Objects.requireNonNull(key, "key must not be null");
         return CRC16.slotOfString(key);
     }
 
@@ -59,8 +60,10 @@ public final class KeySlot {
      *
      * @param key the key, not {@code null}; not modified
      * @return the slot in {@code [0, 16384)}
+     * @throws NullPointerException if {@code key} is {@code null}
      */
     public static int of(byte[] key) {
+        Objects.requireNonNull(key, "key must not be null");
         return CRC16.slotOfBytes(key);
     }
 

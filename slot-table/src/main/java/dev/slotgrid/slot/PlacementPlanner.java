@@ -34,8 +34,10 @@ public final class PlacementPlanner {
      * @param nodes at least one node
      * @return the owner of each slot, a new array
      * @throws IllegalArgumentException if {@code nodes} is empty
+     * @throws NullPointerException if {@code nodes} is or holds {@code null}; the message gives its index
      */
     public static short[] initialLayout(List<NodeInfo> nodes) {
+        SlotTable.requireNodes(nodes, "nodes");
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("a layout needs at least one node");
         }
@@ -63,9 +65,12 @@ public final class PlacementPlanner {
      *     distinct ids and names; a member of {@code current} may come with a new weight
      * @return the plan; its target table is {@code current}'s epoch + 1
      * @throws IllegalArgumentException if {@code members} is empty or has duplicate ids or names
+     * @throws NullPointerException if {@code current} is {@code null}, or {@code members} is or
+     *     holds {@code null} (the message gives its index)
      */
     public static Plan plan(SlotTable current, List<NodeInfo> members) {
         Objects.requireNonNull(current, "current must not be null");
+        SlotTable.requireNodes(members, "members");
         SlotTable registry = SlotTable.initial(members); // validates members; only its registry is used
         NodeInfo[] sorted = registry.nodes().toArray(new NodeInfo[0]);
         int[] indexOfId = new int[NodeInfo.MAX_NODE_ID + 1];

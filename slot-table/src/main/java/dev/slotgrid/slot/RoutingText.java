@@ -54,6 +54,9 @@ abstract class RoutingText implements Partitioner {
             }
             return slotOfString(text);
         }
+        if (key == null) { // last: costs a supported key nothing
+            throw new NullPointerException("key must not be null");
+        }
         throw unsupported(key);
     }
 

@@ -59,6 +59,7 @@ public final class SlotTable {
      * @param nodes the nodes, at least one, distinct ids and names
      * @return the new table
      * @throws IllegalArgumentException if {@code nodes} is empty or holds duplicate ids or names
+     * @throws NullPointerException if {@code nodes} is or holds {@code null}; the message gives its index
      */
     public static SlotTable initial(List<NodeInfo> nodes) {
         NodeInfo[] registry = registry(nodes);
@@ -349,8 +350,10 @@ public final class SlotTable {
      * @param key the pinned key
      * @return the new table
      * @throws IllegalArgumentException if the key is not pinned
+     * @throws NullPointerException if {@code key} is {@code null}
      */
     public SlotTable withoutPin(Object key) {
+        Objects.requireNonNull(key, "pinned key must not be null");
         if (!pins.containsKey(key)) {
             throw new IllegalArgumentException("key " + key + " is not pinned");
         }
@@ -403,8 +406,10 @@ public final class SlotTable {
      * @param layout the owner of each slot, {@value #SLOTS} registered node ids; copied
      * @return the new table
      * @throws IllegalArgumentException if the layout has the wrong length or names an unknown node
+     * @throws NullPointerException if {@code layout} is {@code null}
      */
     public SlotTable withLayout(short[] layout) {
+        Objects.requireNonNull(layout, "layout must not be null");
         if (layout.length != SLOTS) {
             throw new IllegalArgumentException("a layout has " + SLOTS + " owners, not " + layout.length);
         }
@@ -415,6 +420,18 @@ public final class SlotTable {
             throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
         return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins);
+    }
+
+    /** Checks that a list of nodes and each of its elements is non-null, naming the argument. */
+    static void requireNodes(List<NodeInfo> nodes, String name) {
+        if (nodes == null) {
+            throw new NullPointerException(name + " must not be null");
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) == null) {
+                throw new NullPointerException(name + " must not contain null (at index " + i + ")");
+            }
+        }
     }
 
     static void checkSlot(int slot) {
@@ -447,6 +464,7 @@ public final class SlotTable {
     }
 
     private static NodeInfo[] registry(List<NodeInfo> nodes) {
+        requireNodes(nodes, "nodes");
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("a slot table needs at least one node");
         }

@@ -42,9 +42,10 @@ public interface IndexExtractor extends Plugin {
      * @param function from a stored value to its index value or {@code null}
      * @return the extractor
      * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     static IndexExtractor of(String name, Function<Object, ?> function) {
-        Objects.requireNonNull(name, "extractor name must not be null");
+        requireName(name);
         Objects.requireNonNull(function, "extractor function must not be null");
         return new IndexExtractor() {
             @Override
@@ -72,9 +73,10 @@ public interface IndexExtractor extends Plugin {
      * @param function from a stored value to its index values; {@code null} means none
      * @return the extractor
      * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code name} is blank
      */
     static IndexExtractor ofMany(String name, Function<Object, ? extends Collection<?>> function) {
-        Objects.requireNonNull(name, "extractor name must not be null");
+        requireName(name);
         Objects.requireNonNull(function, "extractor function must not be null");
         return new IndexExtractor() {
             @Override
@@ -93,5 +95,12 @@ public interface IndexExtractor extends Plugin {
                 return "IndexExtractor{" + name + "}";
             }
         };
+    }
+
+    private static void requireName(String name) {
+        Objects.requireNonNull(name, "extractor name must not be null");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("extractor name must not be blank");
+        }
     }
 }

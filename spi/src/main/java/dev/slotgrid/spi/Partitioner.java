@@ -1,5 +1,7 @@
 package dev.slotgrid.spi;
 
+import java.util.Objects;
+
 /**
  * Maps a key to one of the {@value #SLOT_COUNT} slots. A key's slot is a pure function of the key:
  * only the slot &rarr; node map of a cluster ever changes.
@@ -42,8 +44,11 @@ public interface Partitioner extends Plugin {
      * @throws IllegalStateException if the partitioner returned a slot outside the range; the message
      *     names the plugin, its class and the key
      * @throws IllegalArgumentException if the partitioner does not support the key's type
+     * @throws NullPointerException if {@code partitioner} or {@code key} is {@code null}
      */
     static int checkedSlotOf(Partitioner partitioner, Object key) {
+        Objects.requireNonNull(partitioner, "partitioner must not be null");
+        Objects.requireNonNull(key, "key must not be null");
         int slot = partitioner.slotOf(key);
         if ((slot & ~(SLOT_COUNT - 1)) != 0) {
             throw outOfRange(partitioner, key, slot);

@@ -57,9 +57,11 @@ public final class Plugins {
      *
      * @param contract the plugin contract
      * @return the sorted names; empty when none is registered
+     * @throws NullPointerException if {@code contract} is {@code null}
      * @throws IllegalStateException if a registered plugin cannot be instantiated
      */
     public static List<String> names(Class<? extends Plugin> contract) {
+        Objects.requireNonNull(contract, "contract must not be null");
         TreeSet<String> names = new TreeSet<>();
         for (Plugin plugin : loadAll(contract)) {
             names.add(plugin.name());
