@@ -72,7 +72,12 @@ class HotKeyPolicyTest {
             GridStats before = grid.stats();
             Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> grid.hotKeyStats().saltedKeys() == 1);
             GridStats salted = grid.stats().since(before);
-            assertThat(salted.skew()).as("writes of the celebrity spread over its parts").isLessThan(1.3);
+            // Thread t enters through node t, whose own part takes its celebrity adds (half its operations); the other
+            // half spread evenly. So node t runs 0.5*s(t) + 1/6 of all operations, where s(t) is thread t's share:
+            // skew = 1.5*max(s) + 0.5. Unsalted the owner runs 0.5 + 1/6 whatever the thread speeds: skew 2.0. Three
+            // threads on 2 cores rarely share the CPU evenly (100/50/50 gives 1.25, a GC or a compile 1.4): the
+            // bound separates salted from not salted, not fair schedulers from unfair ones.
+            assertThat(salted.skew()).as("writes of the celebrity spread over its parts").isLessThan(1.7);
             load.close();
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> grid.hotKeyStats().saltedKeys() == 0);
             assertThat(grid.hotKeyStats().actions()).extracting(HotKeyAction::type).contains(HotKeyAction.Type.UNSALTED);

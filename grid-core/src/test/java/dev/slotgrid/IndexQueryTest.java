@@ -162,24 +162,46 @@ class IndexQueryTest {
      * before the outboxes filled, so only 3 waits were ever counted). So each writer here has more
      * writes than all the outboxes can hold while the drainers are gated: none can finish, and each
      * must be found waiting, exactly once.
+     *
+     * <p>A drainer applies an update inside the base key's atomic update, so a drainer gated there
+     * holds that key's lock (a hash bin of its slot's map): the gate is a sentinel entry per node in a
+     * slot that no writer's key uses, and the writers start once every drainer waits at it.
      */
     @Test
     void globalIndex_whoseOutboxIsFull_makesWritersWaitForRoom_andLosesNothing() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         int capacity = 1_024;
+        int writers = 4;
         try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).indexOutboxCapacity(capacity).build()) {
-            // the drainers stop at the gate: their outboxes fill up
+            int nodes = grid.nodes().size();
+            CountDownLatch drainersAtGate = new CountDownLatch(nodes);
             grid.registerExtractor(IndexExtractor.of("gated-city", v -> {
-                if (Thread.currentThread().getName().endsWith("-index-outbox")) {
+                String city = ((String) v).substring(0, ((String) v).indexOf('|'));
+                if (city.equals("Gate") && Thread.currentThread().getName().endsWith("-index-outbox")) {
+                    drainersAtGate.countDown();
                     awaitGate(gate);
                 }
-                return ((String) v).substring(0, ((String) v).indexOf('|'));
+                return city;
             }));
             grid.addIndex("people", IndexDefinition.global("g-city", "gated-city"));
             GridMap<String, String> people = grid.map("people");
-            int writers = 4;
-            int roomWhileGated = grid.nodes().size() * (capacity + writers);
+            int roomWhileGated = nodes * (capacity + writers);
             int perWriter = roomWhileGated + 1_000; // no writer can finish before the gate opens
+            Set<Integer> writerSlots = new java.util.HashSet<>();
+            for (int w = 0; w < writers; w++) {
+                for (int i = 0; i < perWriter; i++) {
+                    writerSlots.add(grid.partitioner().slotOf("w" + w + "-" + i));
+                }
+            }
+            for (GridNode node : grid.nodes()) {
+                String sentinel = java.util.stream.IntStream.range(0, 1_000_000).mapToObj(j -> "gate-" + j)
+                        .filter(k -> {
+                            int slot = grid.partitioner().slotOf(k);
+                            return grid.table().ownerOf(slot) == node.id() && !writerSlots.contains(slot);
+                        }).findFirst().orElseThrow();
+                people.put(sentinel, person("Gate", 0)); // its update goes to the owner's outbox
+            }
+            assertThat(drainersAtGate.await(60, TimeUnit.SECONDS)).as("every drainer waits at the gate").isTrue();
             ExecutorService pool = Executors.newFixedThreadPool(writers);
             try {
                 List<Future<?>> done = new ArrayList<>();
@@ -216,13 +238,13 @@ class IndexQueryTest {
             }
             IndexVerification verification = grid.verifyIndex("people", "g-city");
             assertThat(verification.consistent()).as("%s", verification).isTrue();
-            assertThat(verification.baseEntries()).isEqualTo(writers * perWriter);
+            assertThat(verification.baseEntries()).isEqualTo(writers * perWriter + nodes);
         }
     }
 
     private static void awaitGate(CountDownLatch gate) {
         try {
-            if (!gate.await(60, TimeUnit.SECONDS)) {
+            if (!gate.await(300, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never opened the gate");
             }
         } catch (InterruptedException e) {
