@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +45,14 @@ class GlobalIndexModelTest {
     private static final int KEYS = 2_000;
     private static final int CITIES = 16;
     private static final int EMAILS = 600;
+    /** Writers, the checker and the migrator run at least this long, and then until every minimum below is met. */
     private static final Duration RUN_TIME = Duration.ofSeconds(12);
+    /** ...but never longer than this: the bound of every loop. */
+    private static final Duration HARD_CAP = Duration.ofSeconds(60);
+    private static final int MIN_MIGRATIONS = 10;
+    private static final long MIN_REJECTED = 0;
+    private static final long MIN_OWN_READS = 100;
+    private static final long MIN_MATCHES_SEEN = 100;
     private static final int MAX_OPS_PER_WRITER = 1_000_000;
     private static final int MAX_QUERIES = 1_000_000;
 
@@ -80,7 +88,17 @@ class GlobalIndexModelTest {
             AtomicLong queries = new AtomicLong();
             AtomicLong matchesSeen = new AtomicLong();
             AtomicInteger migrations = new AtomicInteger();
-            long deadline = System.nanoTime() + RUN_TIME.toNanos();
+            long startNanos = System.nanoTime();
+            long deadline = startNanos + RUN_TIME.toNanos();
+            long hardDeadline = startNanos + HARD_CAP.toNanos();
+            // keep going while the run time lasts or any minimum the assertions below require is unmet (each
+            // count only grows, so once this is false it stays false for every thread), up to the hard cap
+            BooleanSupplier keepGoing = () -> {
+                long now = System.nanoTime();
+                return failures.isEmpty() && now - hardDeadline < 0 && (now - deadline < 0 || migrations.get() <= MIN_MIGRATIONS
+                        || rejected.get() <= MIN_REJECTED || ownReads.get() <= MIN_OWN_READS
+                        || matchesSeen.get() <= MIN_MATCHES_SEEN);
+            };
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS + CHECKERS + 1);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> tasks = new ArrayList<>();
@@ -89,7 +107,7 @@ class GlobalIndexModelTest {
                 tasks.add(pool.submit(() -> {
                     Random random = new Random(seed * 31 + thread);
                     start.await();
-                    for (int i = 0; i < MAX_OPS_PER_WRITER && System.nanoTime() < deadline && failures.isEmpty(); i++) {
+                    for (int i = 0; i < MAX_OPS_PER_WRITER && keepGoing.getAsBoolean(); i++) {
                         int k = thread + WRITERS * random.nextInt(KEYS / WRITERS);
                         List<GridNode> nodes = grid.nodes();
                         GridNode entry = nodes.get(random.nextInt(nodes.size()));
@@ -108,7 +126,7 @@ class GlobalIndexModelTest {
                 tasks.add(pool.submit(() -> {
                     Random random = new Random(seed * 17 + checker);
                     start.await();
-                    for (int i = 0; i < MAX_QUERIES && System.nanoTime() < deadline && failures.isEmpty(); i++) {
+                    for (int i = 0; i < MAX_QUERIES && keepGoing.getAsBoolean(); i++) {
                         try {
                             matchesSeen.addAndGet(checkNoWrongEntry(grid, random));
                             queries.incrementAndGet();
@@ -121,22 +139,21 @@ class GlobalIndexModelTest {
             }
             Future<?> migrator = pool.submit(() -> {
                 start.await();
-                RandomMigrations.run(grid, moving, new Random(seed),
-                        () -> System.nanoTime() < deadline && failures.isEmpty(), migrations);
+                RandomMigrations.run(grid, moving, new Random(seed), keepGoing, migrations);
                 return null;
             });
             start.countDown();
             for (Future<?> task : tasks) {
-                task.get(60, TimeUnit.SECONDS);
+                task.get(HARD_CAP.toSeconds() + 60, TimeUnit.SECONDS);
             }
             migrator.get(60, TimeUnit.SECONDS);
             pool.shutdown();
             failures.forEach(Throwable::printStackTrace);
             assertThat(failures).as("disagreements with the model, seed %d", seed).isEmpty();
-            assertThat(migrations.get()).as("migrations during the run").isGreaterThan(10);
-            assertThat(rejected.get()).as("writes the unique index rejected").isGreaterThan(0);
-            assertThat(ownReads.get()).as("read-your-writes checks").isGreaterThan(100);
-            assertThat(matchesSeen.get()).as("entries returned to the checker").isGreaterThan(100);
+            assertThat(migrations.get()).as("migrations during the run").isGreaterThan(MIN_MIGRATIONS);
+            assertThat(rejected.get()).as("writes the unique index rejected").isGreaterThan(MIN_REJECTED);
+            assertThat(ownReads.get()).as("read-your-writes checks").isGreaterThan(MIN_OWN_READS);
+            assertThat(matchesSeen.get()).as("entries returned to the checker").isGreaterThan(MIN_MATCHES_SEEN);
 
             // quiescence
             Map<String, Account> expected = new HashMap<>();

@@ -32,8 +32,13 @@ class LiveMigrationModelTest {
     private static final int THREADS = 8;
     private static final int SLOTS = 64;
     private static final int KEYS = 10_000;
-    private static final Duration WRITE_TIME = Duration.ofSeconds(15);
-    private static final int MAX_OPS_PER_THREAD = 1_500_000;
+    /** The writers run at least this long, and until the membership changes and the minimums below are done. */
+    private static final Duration MIN_LOAD = Duration.ofSeconds(15);
+    /** The writers stop by themselves after this long, whatever the main thread says: the bound of every loop. */
+    private static final Duration HARD_CAP = Duration.ofSeconds(120);
+    /** Operations before the join, and again between the join and the leave: membership changes under load. */
+    private static final long OPS_BETWEEN_CHANGES = 100_000;
+    private static final int MIN_MIGRATIONS = 20;
 
     @Test
     void everyAcknowledgedOperation_survivesSlotsMigratingBackAndForth_andMembershipChanges() throws Exception {
@@ -49,7 +54,11 @@ class LiveMigrationModelTest {
             AtomicBoolean writersDone = new AtomicBoolean();
             AtomicInteger migrations = new AtomicInteger();
             java.util.concurrent.atomic.AtomicLong opsDone = new java.util.concurrent.atomic.AtomicLong();
-            long deadline = System.nanoTime() + WRITE_TIME.toNanos();
+            // the writers run until the main thread says the scenario is done, or the hard cap passes
+            AtomicBoolean stopWriting = new AtomicBoolean();
+            long startNanos = System.nanoTime();
+            long minLoadEnd = startNanos + MIN_LOAD.toNanos();
+            long hardDeadline = startNanos + HARD_CAP.toNanos();
 
             ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
             CountDownLatch start = new CountDownLatch(1);
@@ -61,7 +70,7 @@ class LiveMigrationModelTest {
                 writers.add(pool.submit(() -> {
                     Random random = new Random(seed * 31 + thread);
                     start.await();
-                    for (int i = 0; i < MAX_OPS_PER_THREAD && System.nanoTime() < deadline; i++) {
+                    for (long i = 0; !stopWriting.get() && System.nanoTime() < hardDeadline; i++) {
                         List<GridNode> nodes = grid.nodes();
                         GridNode entry = nodes.get(random.nextInt(nodes.size()));
                         try {
@@ -77,20 +86,26 @@ class LiveMigrationModelTest {
             }
             Future<?> migrator = pool.submit(() -> {
                 start.await();
+                // keeps going until the writers are done (bounded by their hard cap)
                 RandomMigrations.run(grid, slots, new Random(seed),
-                        () -> !writersDone.get() && System.nanoTime() < deadline, migrations);
+                        () -> !writersDone.get() && System.nanoTime() < hardDeadline, migrations);
                 return null;
             });
             start.countDown();
 
-            // membership under load: a fourth node joins, then one of the first three leaves
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> opsDone.get() > 100_000
+            // membership under load: a fourth node joins, then one of the first three leaves; the writers
+            // keep writing throughout, however long the machine takes for each step
+            awaitUntilCap(hardDeadline, "operations before the join", () -> opsDone.get() > OPS_BETWEEN_CHANGES
                     || !failures.isEmpty());
             grid.addNode("node-3", 1).get(60, TimeUnit.SECONDS);
             long afterJoin = opsDone.get();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> opsDone.get() > afterJoin + 100_000
-                    || !failures.isEmpty());
+            awaitUntilCap(hardDeadline, "operations between the join and the leave",
+                    () -> opsDone.get() > afterJoin + OPS_BETWEEN_CHANGES || !failures.isEmpty());
             grid.removeNode("node-1").get(60, TimeUnit.SECONDS);
+            // the scenario is done once the load has run its minimum time and the migrator its minimum count
+            awaitUntilCap(hardDeadline, "the minimum load time and " + MIN_MIGRATIONS + " migrations",
+                    () -> (System.nanoTime() - minLoadEnd >= 0 && migrations.get() > MIN_MIGRATIONS) || !failures.isEmpty());
+            stopWriting.set(true);
 
             for (Future<?> writer : writers) {
                 writer.get(60, TimeUnit.SECONDS);
@@ -101,7 +116,7 @@ class LiveMigrationModelTest {
 
             failures.forEach(Throwable::printStackTrace);
             assertThat(failures).as("operations that failed or disagreed with the model, seed %d", seed).isEmpty();
-            assertThat(migrations.get()).as("slot migrations completed during the run").isGreaterThan(20);
+            assertThat(migrations.get()).as("slot migrations completed during the run").isGreaterThan(MIN_MIGRATIONS);
             assertThat(grid.nodes()).extracting(GridNode::name).containsExactly("node-0", "node-2", "node-3");
 
             // every key, checked at the end through every node
@@ -130,12 +145,19 @@ class LiveMigrationModelTest {
         }
     }
 
+    /** Waits for {@code condition}, at most until the writers' hard cap (and a little after it). */
+    private static void awaitUntilCap(long hardDeadline, String what, java.util.concurrent.Callable<Boolean> condition) {
+        long left = Math.max(0, hardDeadline - System.nanoTime());
+        org.awaitility.Awaitility.await(what + " (the writers stop by themselves at the " + HARD_CAP.toSeconds()
+                + " s cap)").atMost(Duration.ofNanos(left).plusSeconds(1)).until(condition);
+    }
+
     private static String key(List<String> tags, int k) {
         return "{" + tags.get(k % SLOTS) + "}:" + k;
     }
 
     /** One random operation; its result is checked against the thread's model at once. */
-    private static void step(GridNode entry, Random random, int thread, int i, List<String> tags, Map<String, String> model,
+    private static void step(GridNode entry, Random random, int thread, long i, List<String> tags, Map<String, String> model,
             AtomicLongArray counterModel) {
         GridMap<String, String> values = entry.map("values");
         int k = thread + THREADS * random.nextInt(KEYS / THREADS);

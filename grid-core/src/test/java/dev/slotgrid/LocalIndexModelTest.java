@@ -47,9 +47,16 @@ class LocalIndexModelTest {
     private static final int SLOTS = 64;
     private static final int KEYS = 4_000;
     private static final int CITIES = 12;
-    private static final Duration RUN_TIME = Duration.ofSeconds(12);
-    private static final int MAX_OPS_PER_WRITER = 2_000_000;
-    private static final int MAX_QUERIES_PER_CHECKER = 100_000;
+    /** Writers, checkers and the migrator run at least this long, and until the minimums below are met. */
+    private static final Duration MIN_LOAD = Duration.ofSeconds(12);
+    /** They stop by themselves after this long, whatever the main thread says: the bound of every loop. */
+    private static final Duration HARD_CAP = Duration.ofSeconds(120);
+    /** Writes before the second index is added, and again after it: the build runs in the middle of the load. */
+    private static final long WRITES_AROUND_THE_BUILD = 50_000;
+    private static final int MIN_MIGRATIONS = 10;
+    private static final long MIN_STABLE_CHECKED = 1_000;
+    /** Queries checked while the second index is available, some of them on it. */
+    private static final long MIN_QUERIES_WITH_BOTH_INDEXES = 100;
 
     /** A stored value: immutable, as values must be. */
     record Person(String city, int age) {
@@ -73,8 +80,15 @@ class LocalIndexModelTest {
             AtomicLong queries = new AtomicLong();
             AtomicLong stableChecked = new AtomicLong();
             AtomicInteger migrations = new AtomicInteger();
+            AtomicLong queriesWithBothIndexes = new AtomicLong();
             AtomicBoolean ageIndexReady = new AtomicBoolean();
-            long deadline = System.nanoTime() + RUN_TIME.toNanos();
+            // everyone runs until the main thread says the scenario is done, or the hard cap passes
+            AtomicBoolean stop = new AtomicBoolean();
+            long startNanos = System.nanoTime();
+            long minLoadEnd = startNanos + MIN_LOAD.toNanos();
+            long hardDeadline = startNanos + HARD_CAP.toNanos();
+            java.util.function.BooleanSupplier running = () -> !stop.get() && System.nanoTime() < hardDeadline
+                    && failures.isEmpty();
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS + CHECKERS + 1);
             CountDownLatch start = new CountDownLatch(1);
             List<Future<?>> tasks = new ArrayList<>();
@@ -83,7 +97,7 @@ class LocalIndexModelTest {
                 tasks.add(pool.submit(() -> {
                     Random random = new Random(seed * 31 + thread);
                     start.await();
-                    for (int i = 0; i < MAX_OPS_PER_WRITER && System.nanoTime() < deadline && failures.isEmpty(); i++) {
+                    for (long i = 0; running.getAsBoolean(); i++) {
                         int k = thread + WRITERS * random.nextInt(KEYS / WRITERS);
                         List<GridNode> nodes = grid.nodes();
                         GridMap<String, Person> people = nodes.get(random.nextInt(nodes.size())).map("people");
@@ -104,10 +118,14 @@ class LocalIndexModelTest {
                 tasks.add(pool.submit(() -> {
                     Random random = new Random(seed * 17 + checker);
                     start.await();
-                    for (int i = 0; i < MAX_QUERIES_PER_CHECKER && System.nanoTime() < deadline && failures.isEmpty(); i++) {
+                    for (long i = 0; running.getAsBoolean(); i++) {
                         try {
-                            stableChecked.addAndGet(checkOneQuery(grid, random, tagList, model, versions, ageIndexReady.get()));
+                            boolean bothIndexes = ageIndexReady.get();
+                            stableChecked.addAndGet(checkOneQuery(grid, random, tagList, model, versions, bothIndexes));
                             queries.incrementAndGet();
+                            if (bothIndexes) {
+                                queriesWithBothIndexes.incrementAndGet();
+                            }
                         } catch (Throwable e) {
                             failures.add(new AssertionError("checker " + checker + " query " + i + ", seed " + seed, e));
                         }
@@ -117,16 +135,24 @@ class LocalIndexModelTest {
             }
             Future<?> migrator = pool.submit(() -> {
                 start.await();
-                RandomMigrations.run(grid, slots, new Random(seed),
-                        () -> System.nanoTime() < deadline && failures.isEmpty(), migrations);
+                RandomMigrations.run(grid, slots, new Random(seed), running, migrations);
                 return null;
             });
             start.countDown();
 
-            // an index added while writes, migrations and queries run
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() > 50_000 || !failures.isEmpty());
+            // an index added while writes, migrations and queries run, which go on after it, however long
+            // the machine takes for each step
+            awaitUntilCap(hardDeadline, "writes before the second index", () -> writes.get() > WRITES_AROUND_THE_BUILD
+                    || !failures.isEmpty());
             grid.addIndex("people", IndexDefinition.local("by-age", "age"));
             ageIndexReady.set(true);
+            long writesAtBuild = writes.get();
+            // the scenario is done once the load has run its minimum time and every minimum below is met
+            awaitUntilCap(hardDeadline, "the minimum load time and counts", () -> (System.nanoTime() - minLoadEnd >= 0
+                    && writes.get() > writesAtBuild + WRITES_AROUND_THE_BUILD && migrations.get() > MIN_MIGRATIONS
+                    && stableChecked.get() > MIN_STABLE_CHECKED && queriesWithBothIndexes.get() > MIN_QUERIES_WITH_BOTH_INDEXES)
+                    || !failures.isEmpty());
+            stop.set(true);
 
             for (Future<?> task : tasks) {
                 task.get(60, TimeUnit.SECONDS);
@@ -135,8 +161,10 @@ class LocalIndexModelTest {
             pool.shutdown();
             failures.forEach(Throwable::printStackTrace);
             assertThat(failures).as("disagreements with the model, seed %d", seed).isEmpty();
-            assertThat(migrations.get()).as("migrations during the run").isGreaterThan(10);
-            assertThat(stableChecked.get()).as("stable keys checked against queries").isGreaterThan(1_000);
+            assertThat(migrations.get()).as("migrations during the run").isGreaterThan(MIN_MIGRATIONS);
+            assertThat(stableChecked.get()).as("stable keys checked against queries").isGreaterThan(MIN_STABLE_CHECKED);
+            assertThat(queriesWithBothIndexes.get()).as("queries checked after the second index was added")
+                    .isGreaterThan(MIN_QUERIES_WITH_BOTH_INDEXES);
 
             // quiescence: every query equals the brute-force filter over the model and over the map
             Map<String, Person> actual = grid.<String, Person>map("people").getAll(allKeys(tagList));
@@ -159,9 +187,17 @@ class LocalIndexModelTest {
                 assertThat(verification.consistent()).as("%s, seed %d", verification, seed).isTrue();
                 assertThat(verification.baseEntries()).isEqualTo(expected.size());
             }
-            System.out.println("LocalIndexModelTest: " + writes.get() + " writes, " + queries.get() + " queries, "
+            System.out.println("LocalIndexModelTest: " + writes.get() + " writes (" + writesAtBuild + " before the second"
+                    + " index), " + queries.get() + " queries (" + queriesWithBothIndexes.get() + " with both indexes), "
                     + stableChecked.get() + " stable keys checked, " + migrations.get() + " migrations");
         }
+    }
+
+    /** Waits for {@code condition}, at most until the hard cap (and a little after it). */
+    private static void awaitUntilCap(long hardDeadline, String what, java.util.concurrent.Callable<Boolean> condition) {
+        long left = Math.max(0, hardDeadline - System.nanoTime());
+        Awaitility.await(what + " (everyone stops by themselves at the " + HARD_CAP.toSeconds() + " s cap)")
+                .atMost(Duration.ofNanos(left).plusSeconds(1)).until(condition);
     }
 
     /** One random write; returns the key's value afterwards (the writer owns the key). */

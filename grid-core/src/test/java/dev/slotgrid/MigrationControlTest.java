@@ -17,11 +17,25 @@ class MigrationControlTest {
 
     private static final String TAG = "control";
     private static final int SLOT = KeySlot.of(TAG);
-    private static final int ENTRIES = 5_000;
+    private static final int ENTRIES = 20_000;
+    private static final int THROTTLE = 2_000;
+    private static final int BATCH = 50;
+    /**
+     * What the throttle promises: by {@code t} seconds after the migration's start at most
+     * {@code THROTTLE * t + SLACK} entries are shipped (Throttle is a token bucket that starts full
+     * with a tenth of a second's worth, 200, and lets a caller run up to 200 into debt before it
+     * waits; a batch of 50 is taken whole; the 256 tokens the migration's overhead takes first only
+     * lower the count). So the copy of {@link #ENTRIES} takes at least 9.7 s, and a test that has seen
+     * 500 or 1,000 entries moved finds the copy still running unless it was itself kept off the CPU
+     * for that long.
+     */
+    private static final int SLACK = 200 + 200 + BATCH;
+    /** How long a test waits for a whole throttled copy (about 10 s). */
+    private static final long COPY_TIMEOUT_SECONDS = 60;
 
     private static SlotGrid slowGrid() {
-        // 2,000 entries/s: copying the slot's 5,000 entries takes about 2.5 s
-        return SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(2_000).migrationBatchSize(50).build();
+        // 2,000 entries/s: copying the slot's 20,000 entries takes about 10 s
+        return SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(THROTTLE).migrationBatchSize(BATCH).build();
     }
 
     private static GridMap<String, Integer> fill(SlotGrid grid) {
@@ -48,14 +62,15 @@ class MigrationControlTest {
             SlotStore targetBefore = targetNode.store(SLOT);
 
             CompletableFuture<Void> migration = grid.migrate(SLOT, target);
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> grid.migrationStats().entriesMoved() >= 500);
+            Awaitility.await().atMost(Duration.ofSeconds(COPY_TIMEOUT_SECONDS))
+                    .until(() -> grid.migrationStats().entriesMoved() >= 500);
             assertThat(grid.table().migratingTo(SLOT)).isEqualTo(targetNode.id());
             assertThat(targetNode.store(SLOT).state()).isEqualTo(SlotStore.IMPORTING);
             map.put("{" + TAG + "}:during", -1); // a write while it copies
 
             assertThat(grid.cancelMigration(SLOT)).isTrue();
-            assertThatThrownBy(() -> migration.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class)
-                    .hasMessageContaining("the source keeps it");
+            assertThatThrownBy(() -> migration.get(COPY_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                    .isInstanceOf(CancellationException.class).hasMessageContaining("the source keeps it");
 
             assertThat(grid.table().ownerOf(SLOT)).isEqualTo(owner);
             assertThat(grid.table().migratingTo(SLOT)).isEqualTo(-1);
@@ -69,7 +84,7 @@ class MigrationControlTest {
             assertThat(grid.migrationStats().slotsCancelled()).isEqualTo(1);
             assertThat(grid.cancelMigration(SLOT)).as("nothing left to cancel").isFalse();
             // the slot can still move afterwards
-            grid.migrate(SLOT, target).get(30, TimeUnit.SECONDS);
+            grid.migrate(SLOT, target).get(COPY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertThat(grid.table().ownerOf(SLOT)).isEqualTo(targetNode.id());
             assertThat(map.get("{" + TAG + "}:during")).isEqualTo(-1);
         }
@@ -79,18 +94,32 @@ class MigrationControlTest {
     void progressAndCutoverWindows_areVisibleInStats() throws Exception {
         try (SlotGrid grid = slowGrid()) {
             GridMap<String, Integer> map = fill(grid);
+            long before = System.nanoTime();
             CompletableFuture<Void> migration = grid.migrate(SLOT, otherNode(grid));
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> grid.migrationStats().entriesMoved() >= 1_000);
+            Awaitility.await().atMost(Duration.ofSeconds(COPY_TIMEOUT_SECONDS))
+                    .until(() -> grid.migrationStats().entriesMoved() >= 1_000);
             MigrationStats during = grid.migrationStats();
-            assertThat(during.slotsLeft()).isEqualTo(1);
-            assertThat(during.slotsInFlight()).isEqualTo(1);
-            assertThat(during.entriesPerSecond()).as("throttled to 2,000/s").isBetween(500.0, 4_000.0);
-            assertThat(during.entriesLeft()).isBetween(1L, (long) ENTRIES);
-            assertThat(during.eta()).isPresent();
-            assertThat(during.eta().get()).isBetween(Duration.ofMillis(100), Duration.ofSeconds(10));
+            double elapsed = (System.nanoTime() - before) / 1e9;
+            String seen = String.format("%s, %.2f s after the request", during, elapsed);
+            assertThat(during.slotsLeft()).as(seen).isEqualTo(1);
+            assertThat(during.slotsInFlight()).as(seen).isEqualTo(1);
+            // the rate is the entries moved over the time since the request (this grid's first migration):
+            // at least what this thread measures over a longer span, which needs no CPU for the migration;
+            // and at most what the throttle lets through, 2,000/s plus its slack over the >= 0.27 s it takes
+            // to ship 1,000 entries (< 3,700/s)
+            double measuredRate = during.entriesMoved() / elapsed;
+            assertThat(during.entriesPerSecond()).as("throttled to 2,000/s; %s", seen)
+                    .isBetween(measuredRate * 0.999, 4_000.0);
+            assertThat(during.entriesLeft()).as(seen).isBetween(1L, (long) ENTRIES);
+            assertThat(during.eta()).as(seen).isPresent();
+            // the estimate is the entries left at that rate: between their time at the throttle's bound and
+            // their time at the rate this thread measured (1 ms for rounding)
+            assertThat(during.eta().get()).as(seen).isBetween(
+                    Duration.ofMillis((long) (1000.0 * during.entriesLeft() / 4_000.0) - 1),
+                    Duration.ofMillis((long) Math.ceil(1000.0 * during.entriesLeft() / measuredRate) + 1));
             assertThat(grid.stats().migrations().slotsLeft()).isEqualTo(1);
 
-            migration.get(30, TimeUnit.SECONDS);
+            migration.get(COPY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             MigrationStats after = grid.migrationStats();
             assertThat(after.slotsDone()).isEqualTo(1);
             assertThat(after.slotsLeft()).isZero();
@@ -128,7 +157,7 @@ class MigrationControlTest {
             CompletableFuture<Void> first = grid.migrate(SLOT, others.get(0).name());
             CompletableFuture<Void> second = grid.migrate(SLOT, others.get(1).name());
             CompletableFuture<Void> back = grid.migrate(SLOT, grid.peer(owner).name());
-            CompletableFuture.allOf(first, second, back).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(first, second, back).get(COPY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertThat(grid.table().ownerOf(SLOT)).isEqualTo(owner);
             assertThat(grid.migrationStats().cutovers()).isEqualTo(3);
             assertThat(grid.<String, Integer>map("m").mappingCount()).isEqualTo(ENTRIES);

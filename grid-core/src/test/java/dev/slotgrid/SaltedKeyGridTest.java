@@ -16,11 +16,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Write heat: a salted counter spreads its writes over nodes, reads fold the parts, nothing is lost. */
 class SaltedKeyGridTest {
+
+    /** Reshapes made while the writers run: they keep writing until there were this many. */
+    private static final int MIN_RESHAPES = 20;
 
     private static SlotGrid grid() {
         SlotGrid grid = SlotGrid.builder().nodes(4).jmx(false).migrationThrottle(5_000_000).build();
@@ -120,12 +124,18 @@ class SaltedKeyGridTest {
         try (SlotGrid grid = grid()) {
             AtomicLong acknowledged = new AtomicLong();
             AtomicBoolean writing = new AtomicBoolean(true);
+            // reshapes completed so far; the writers go on until there were enough of them (or the changer
+            // stopped, or the time cap passed), so that the reshapes happen during the writes
+            AtomicInteger changesMade = new AtomicInteger();
+            AtomicBoolean changerDone = new AtomicBoolean();
+            long capNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             ExecutorService pool = Executors.newFixedThreadPool(6);
             List<Future<?>> writers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 GridMap<Object, Long> map = grid.nodes().get(t).map("counters");
                 writers.add(pool.submit(() -> {
-                    for (int i = 0; i < 40_000; i++) {
+                    for (int i = 0; (i < 40_000 || (changesMade.get() < MIN_RESHAPES && !changerDone.get()))
+                            && System.nanoTime() - capNanos < 0; i++) {
                         map.add("hot", 1L);
                         map.add(new byte[] {7, 7}, 2L);
                         acknowledged.incrementAndGet();
@@ -133,21 +143,25 @@ class SaltedKeyGridTest {
                 }));
             }
             Future<Integer> changer = pool.submit(() -> {
-                Random random = new Random(seed);
-                int changes = 0;
-                while (writing.get() && changes < 2_000) {
-                    int parts = random.nextInt(6);
-                    grid.salt("counters", "hot", parts);
-                    grid.salt("counters", new byte[] {7, 7}, random.nextInt(6));
-                    SaltedKey salt = saltOf(grid, "counters", "hot");
-                    if (salt != null) {
-                        int slot = salt.partSlot(random.nextInt(salt.partCount()));
-                        List<GridNode> nodes = grid.nodes();
-                        grid.migrate(slot, nodes.get(random.nextInt(nodes.size())).name()).get(30, TimeUnit.SECONDS);
+                try {
+                    Random random = new Random(seed);
+                    int changes = 0;
+                    while (writing.get() && changes < 2_000) {
+                        int parts = random.nextInt(6);
+                        grid.salt("counters", "hot", parts);
+                        grid.salt("counters", new byte[] {7, 7}, random.nextInt(6));
+                        SaltedKey salt = saltOf(grid, "counters", "hot");
+                        if (salt != null) {
+                            int slot = salt.partSlot(random.nextInt(salt.partCount()));
+                            List<GridNode> nodes = grid.nodes();
+                            grid.migrate(slot, nodes.get(random.nextInt(nodes.size())).name()).get(30, TimeUnit.SECONDS);
+                        }
+                        changes = changesMade.incrementAndGet();
                     }
-                    changes++;
+                    return changes;
+                } finally {
+                    changerDone.set(true);
                 }
-                return changes;
             });
             for (Future<?> w : writers) {
                 w.get(2, TimeUnit.MINUTES);
@@ -155,7 +169,7 @@ class SaltedKeyGridTest {
             writing.set(false);
             int changes = changer.get(1, TimeUnit.MINUTES);
             pool.shutdown();
-            assertThat(changes).as("reshapes during the writes").isGreaterThan(10);
+            assertThat(changes).as("reshapes during the writes").isGreaterThanOrEqualTo(MIN_RESHAPES);
             GridMap<Object, Long> map = grid.map("counters");
             assertThat(map.get("hot")).as("seed %d", seed).isEqualTo(acknowledged.get());
             assertThat(map.get(new byte[] {7, 7})).as("seed %d", seed).isEqualTo(2 * acknowledged.get());

@@ -128,7 +128,14 @@ class BenchmarkSmokeTest {
                 .param("handling", "on").warmupIterations(1).warmupTime(TimeValue.seconds(1))
                 .measurementTime(TimeValue.seconds(1)).build()).run().iterator().next();
         assertThat(secondary(on, "saltedKeys")).as("the policy salted the celebrity during the warm-up").isEqualTo(1);
-        assertThat(secondary(on, "skewMilli")).isLessThan(1500);
+        // Half the calls go to the celebrity, the other half spread evenly over the 3 nodes; salted, each
+        // thread's celebrity adds land on its own node's part. With s the busiest thread's share of all
+        // calls, the busiest node runs 1/6 + s/2 of them against a mean of 1/3: skew = 0.5 + 1.5 s. Even
+        // threads (s = 1/3) give 1.0; 3 threads on 2 cores give about 1.25 (s = 0.5), 1.4 with a JIT or GC
+        // transient (s = 0.6). Unsalted, the celebrity's node runs 1/6 + 1/2: skew exactly 2.0, whatever
+        // the threads' shares. 1.7 (s = 0.8) tells the two apart without asking the scheduler for fairness.
+        assertThat(secondary(on, "skewMilli")).as("salted: 0.5 + 1.5 x the busiest thread's share; unsalted: 2.0; %s",
+                on.getSecondaryResults()).isLessThan(1700);
     }
 
     @Test
