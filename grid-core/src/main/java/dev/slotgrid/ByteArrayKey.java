@@ -25,6 +25,16 @@ final class ByteArrayKey {
         return key;
     }
 
+    /** A key decoded from the wire: the bytes are this key's own. */
+    static ByteArrayKey wrapping(byte[] bytes) {
+        return new ByteArrayKey(bytes);
+    }
+
+    /** The key's bytes, not copied: for encoding only. */
+    byte[] bytes() {
+        return bytes;
+    }
+
     /** The key as a caller sees it: a copy of the bytes for a stored {@code byte[]} key, anything else as is. */
     static Object userForm(Object stored) {
         return stored instanceof ByteArrayKey ? ((ByteArrayKey) stored).bytes.clone() : stored;

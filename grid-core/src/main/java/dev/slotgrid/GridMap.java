@@ -24,11 +24,16 @@ import java.util.function.Function;
  * different types are different keys ({@code 5} and {@code 5L} share a slot, not an entry).
  *
  * <p><b>Atomicity.</b> Each single-key operation is atomic and linearizable, also while the key's
- * slot migrates between nodes: the remapping function of {@code compute}, {@code computeIfAbsent},
- * {@code computeIfPresent} and {@code merge} is applied at most once per call, atomically, on the
- * owner (keep it short and side-effect free: other writers of that key wait for it). Bulk operations
- * ({@link #getAll}, {@link #putAll}) are atomic per key only. {@link #size()} is an estimate while
- * writes or migrations run.
+ * slot migrates between nodes. Functions: on the in-JVM transport (the default) the remapping
+ * function of {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent} and {@code merge}
+ * travels to the owner and is applied at most once per call, atomically, there (keep it short and
+ * side-effect free: other writers of that key wait for it). On a transport that copies messages
+ * ({@link TransportMode#SERIALIZING}, or between processes) a caller's function cannot travel: it
+ * runs on the caller against the current value, and its result is applied by a conditional write
+ * that is retried on conflict (the {@link java.util.concurrent.ConcurrentMap} default contract), so it
+ * may run more than once. {@link #invoke} runs a named {@link dev.slotgrid.spi.EntryProcessor} on the
+ * owner, once, on every transport. Bulk operations ({@link #getAll}, {@link #putAll}) are atomic per
+ * key only. {@link #size()} is an estimate while writes or migrations run.
  *
  * <p><b>Hot keys.</b> A key under hot-key handling trades some of this for load spread, and only
  * when a policy or an operator asks: a near-cached key may be read from a copy up to the near-cache
@@ -168,6 +173,22 @@ public interface GridMap<K, V> {
      * @return the new value, or {@code null} if absent afterwards
      */
     V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction);
+
+    /**
+     * Runs a named {@link dev.slotgrid.spi.EntryProcessor} on the key's owner, once, inside the key's
+     * atomic update, and stores what it returns ({@code null} removes the entry): the form of
+     * {@code compute} that travels to another process, since it names its function instead of
+     * carrying it. The argument travels with the call (encoded by the grid's codecs where messages
+     * are copied).
+     *
+     * @param key the key
+     * @param processorName a processor registered with {@link SlotGrid#registerProcessor} or through
+     *     {@code META-INF/services/dev.slotgrid.spi.EntryProcessor}
+     * @param argument the processor's argument, or {@code null}
+     * @return the new value, or {@code null} if the entry is absent afterwards
+     * @throws IllegalArgumentException if no processor has that name, or the key is not supported
+     */
+    V invoke(K key, String processorName, Object argument);
 
     /**
      * Merges {@code value} into a key of a mergeable map with the map's {@link dev.slotgrid.spi.Merger}

@@ -175,7 +175,7 @@ public final class GridQuery<K, V> {
      */
     public GridQuery<K, V> partitionKey(K key) {
         Objects.requireNonNull(key, "partition key must not be null");
-        grid.slotOf(key); // validates now
+        grid.config().slotOf(key); // validates now
         return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, key, limit, order, nodeBudget,
                 onPartial, awaitIndexed);
     }

@@ -7,23 +7,7 @@ import java.util.List;
  * The index part of a query: equality with one of a set of values ({@code eq}, {@code in}) or a
  * range. Immutable. {@link #matches} is the re-check a candidate's current value must pass.
  */
-final class IndexCondition {
-
-    /** Equality with one of {@link #values} (a set; {@code eq} is a set of one). */
-    final List<Object> values;
-    /** Range bounds ({@code null}: unbounded); meaningful when {@link #values} is {@code null}. */
-    final Object from;
-    final boolean fromInclusive;
-    final Object to;
-    final boolean toInclusive;
-
-    private IndexCondition(List<Object> values, Object from, boolean fromInclusive, Object to, boolean toInclusive) {
-        this.values = values;
-        this.from = from;
-        this.fromInclusive = fromInclusive;
-        this.to = to;
-        this.toInclusive = toInclusive;
-    }
+record IndexCondition(List<Object> values, Object from, boolean fromInclusive, Object to, boolean toInclusive) {
 
     static IndexCondition in(java.util.Collection<?> values) {
         Require.noNulls(values, "values");

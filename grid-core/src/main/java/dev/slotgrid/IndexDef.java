@@ -56,7 +56,7 @@ final class IndexDef {
      *
      * @throws IllegalArgumentException naming the index and what was wrong; nothing has been changed
      */
-    Object[] extractChecked(Object value, SlotGrid grid) {
+    Object[] extractChecked(Object value, GridConfig config) {
         Collection<?> raw;
         try {
             raw = extractor.extract(value);
@@ -89,7 +89,7 @@ final class IndexDef {
                 }
             } else {
                 try {
-                    grid.slotOf(indexValue);
+                    config.slotOf(indexValue);
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException("GLOBAL index '" + name() + "' of map '" + mapName
                             + "': its values are keys of the index's map, and " + e.getMessage(), e);

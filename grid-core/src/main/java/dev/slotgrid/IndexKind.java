@@ -1,7 +1,7 @@
 package dev.slotgrid;
 
 /**
- * Where a secondary index lives and how it is kept up to date (ARCHITECTURE.md, "Secondary
+ * Where a secondary index lives and how it is kept up to date (docs/architecture.md, "Secondary
  * indexes").
  */
 public enum IndexKind {

@@ -7,15 +7,16 @@ import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
- * One node's GLOBAL index outbox: writes on this node enqueue an update per changed key, one
- * background thread applies them to the indexes (ARCHITECTURE.md, "Secondary indexes").
+ * One member's GLOBAL index outbox: writes on this member enqueue an update per changed key, one
+ * background thread applies them to the indexes (docs/architecture.md, "Secondary indexes"), each
+ * as a {@link IndexKeyRequest.Reconcile} routed to the base key's owner.
  *
  * <p>Concurrency: many producers (writers, inside their key's atomic update), one consumer (the
  * drainer thread), through a JCTools MPSC queue. {@code enqueued} is incremented before the offer,
  * {@code applied} only by the drainer after an update is applied (volatile write). So once
  * {@code applied} reaches a value of {@code enqueued} read at time t, every update offered before t
  * has been applied: updates offered before t hold the first positions of the FIFO queue, and each
- * of them was counted before t (see {@link IndexManager#awaitIndexed}). The drainer parks when the
+ * of them was counted before t (see {@link IndexCoordinator#awaitIndexed}). The drainer parks when the
  * queue is empty; a producer that sees it parked unparks it.
  *
  * <p>Bounded by back-pressure, not by refusal: a producer offers inside its key's atomic update
@@ -38,8 +39,8 @@ final class IndexOutbox {
     record Update(int mapId, int slot, Object key, Object oldValue, Object newValue, long enqueuedNanos) {
     }
 
-    private final IndexManager manager;
-    private final GridNode node;
+    private final MemberIndexes indexes;
+    private final String memberName;
     private final int capacity;
     private final LongAdder writerWaits = new LongAdder();
     private final MpscUnboundedXaddArrayQueue<Update> queue = new MpscUnboundedXaddArrayQueue<>(1024);
@@ -52,9 +53,9 @@ final class IndexOutbox {
     private volatile boolean stopped;
     private final Thread drainer;
 
-    IndexOutbox(IndexManager manager, GridNode node, int capacity, String threadName) {
-        this.manager = manager;
-        this.node = node;
+    IndexOutbox(MemberIndexes indexes, String memberName, int capacity, String threadName) {
+        this.indexes = indexes;
+        this.memberName = memberName;
         this.capacity = capacity;
         this.drainer = new Thread(this::drain, threadName);
         drainer.setDaemon(true);
@@ -105,7 +106,7 @@ final class IndexOutbox {
         long pending = Math.max(0, enqueued.sum() - done);
         long since = headEnqueuedNanos;
         Duration age = pending == 0 || since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - since));
-        return new IndexStats.Node(node.name(), pending, age, done, failed, writerWaits.sum());
+        return new IndexStats.Node(memberName, pending, age, done, failed, writerWaits.sum());
     }
 
     void stop() {
@@ -127,7 +128,7 @@ final class IndexOutbox {
             }
             headEnqueuedNanos = update.enqueuedNanos();
             try {
-                manager.reconcile(node, update);
+                indexes.apply(update);
             } catch (RuntimeException | Error e) {
                 failed++; // single writer: this thread
                 if (!stopped) {

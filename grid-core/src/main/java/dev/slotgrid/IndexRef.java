@@ -4,20 +4,15 @@ package dev.slotgrid;
  * A base key as a GLOBAL index entry names it: the key in its stored form and its own (natural)
  * slot, so that the entry can be re-checked without hashing the key again; routing from the
  * natural slot finds a key that is pinned elsewhere. Equal when the keys are equal.
+ *
+ * @param key the base key, stored form
+ * @param slot its natural slot
  */
-final class IndexRef {
-
-    final Object key;
-    final int slot;
-
-    IndexRef(Object key, int slot) {
-        this.key = key;
-        this.slot = slot;
-    }
+record IndexRef(Object key, int slot) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof IndexRef && key.equals(((IndexRef) o).key);
+        return o instanceof IndexRef other && key.equals(other.key);
     }
 
     @Override

@@ -25,6 +25,20 @@ final class IndexSet {
         this.hasUnique = Arrays.stream(globals).anyMatch(IndexDef::isUnique);
     }
 
+    static IndexSet of(List<IndexDef> defs) {
+        return defs.isEmpty() ? NONE : new IndexSet(defs.toArray(IndexDef[]::new));
+    }
+
+    /** The index with that id, or {@code null}. */
+    IndexDef byId(int id) {
+        for (IndexDef def : all) {
+            if (def.id == id) {
+                return def;
+            }
+        }
+        return null;
+    }
+
     boolean isEmpty() {
         return all.length == 0;
     }

@@ -31,7 +31,7 @@ public record IndexStats(List<Node> nodes) {
      * @param failed updates whose application threw (logged at WARNING; {@link SlotGrid#verifyIndex}
      *     shows what they left behind)
      * @param writerWaits writes that found the outbox full and waited for room after storing their
-     *     entry (see {@link SlotGrid.Builder#indexOutboxCapacity})
+     *     entry (see {@link SlotGridBuilder#indexOutboxCapacity})
      */
     public record Node(String nodeName, long pending, Duration oldestPendingAge, long applied, long failed,
             long writerWaits) {

@@ -3,8 +3,6 @@ package dev.slotgrid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
  * One write to a map with indexes, on the owner: the {@link OpType} carried out as a single
@@ -15,7 +13,7 @@ import java.util.function.Function;
  * extracted and checked (bad ones throw, nothing changed); (2) values of unique GLOBAL indexes that
  * the key does not hold yet are claimed, pending, in their index's map (a violation releases what
  * was claimed and throws, nothing changed); (3) the slot's LOCAL indexes get the new values and
- * lose the old ones; (4) if a GLOBAL index's values changed, an update goes to this node's outbox.
+ * lose the old ones; (4) if a GLOBAL index's values changed, an update goes to this member's outbox.
  * The map stores the new value when the function returns. After writer admission is left,
  * {@link #afterExit} confirms the pending claims.
  *
@@ -25,21 +23,13 @@ import java.util.function.Function;
  */
 final class IndexedWrite {
 
-    /** In {@code b} of a {@link OpType#COMPUTE}: the function maintains what it must; no index maintenance. */
-    static final Object RAW = new Object() {
-        @Override
-        public String toString() {
-            return "RAW";
-        }
-    };
-
     private static final Object[] NONE = new Object[0];
 
-    private final IndexManager manager;
+    private final MemberIndexes indexes;
     private final IndexSet set;
-    private final GridNode node;
+    private final Member member;
     private final SlotStore store;
-    private final int mapId;
+    private final KeyRequest request;
     private final int slot;
     private final Object key;
 
@@ -52,57 +42,67 @@ final class IndexedWrite {
     /** The outbox this write put an update in, or {@code null}: after exit it waits if that outbox is full. */
     private IndexOutbox enqueuedTo;
 
-    IndexedWrite(IndexManager manager, IndexSet set, GridNode node, SlotStore store, int mapId, int slot, Object key) {
-        this.manager = manager;
+    IndexedWrite(MemberIndexes indexes, IndexSet set, Member member, SlotStore store, KeyRequest request) {
+        this.indexes = indexes;
         this.set = set;
-        this.node = node;
+        this.member = member;
         this.store = store;
-        this.mapId = mapId;
-        this.slot = slot;
-        this.key = key;
+        this.request = request;
+        this.slot = request.slot();
+        this.key = request.key();
     }
 
-    /** Carries out {@code op} with {@link ConcurrentMap} semantics and the same result as {@link Ops#apply}. */
-    @SuppressWarnings("unchecked")
-    Object apply(OpType op, ConcurrentMap<Object, Object> map, Object a, Object b) {
-        switch (op) {
-            case PUT:
-                map.compute(key, (k, old) -> transition(old, a));
-                return before;
-            case PUT_IF_ABSENT:
-                map.compute(key, (k, old) -> old != null ? keep(old) : transition(null, a));
-                return before;
-            case REPLACE:
-                map.compute(key, (k, old) -> old == null ? keep(null) : transition(old, a));
-                return before;
-            case REPLACE_IF_EQUALS:
-                map.compute(key, (k, old) -> old != null && a.equals(old) ? transition(old, b) : keep(old));
-                return changed;
-            case REMOVE:
-                map.compute(key, (k, old) -> transition(old, null));
-                return before;
-            case REMOVE_IF_EQUALS:
-                map.compute(key, (k, old) -> old != null && a.equals(old) ? transition(old, null) : keep(old));
-                return changed;
-            case COMPUTE: {
-                BiFunction<Object, Object, Object> f = (BiFunction<Object, Object, Object>) a;
-                return map.compute(key, (k, old) -> transition(old, f.apply(k, old)));
-            }
-            case COMPUTE_IF_ABSENT: {
-                Function<Object, Object> f = (Function<Object, Object>) a;
-                return map.compute(key, (k, old) -> old != null ? keep(old) : transition(null, f.apply(k)));
-            }
-            case COMPUTE_IF_PRESENT: {
-                BiFunction<Object, Object, Object> f = (BiFunction<Object, Object, Object>) a;
-                return map.compute(key, (k, old) -> old == null ? keep(null) : transition(old, f.apply(k, old)));
-            }
-            case MERGE: {
-                BiFunction<Object, Object, Object> f = (BiFunction<Object, Object, Object>) b;
-                return map.compute(key, (k, old) -> old == null ? transition(null, a) : transition(old, f.apply(old, a)));
-            }
-            default:
-                throw new AssertionError(op);
+    /** Carries the request out with {@link ConcurrentMap} semantics and the same result as {@link KeyRequest#apply}. */
+    Object apply(ConcurrentMap<Object, Object> map) {
+        if (request instanceof KeyRequest.Put put) {
+            map.compute(key, (k, old) -> transition(old, put.value()));
+            return before;
         }
+        if (request instanceof KeyRequest.PutIfAbsent put) {
+            map.compute(key, (k, old) -> old != null ? keep(old) : transition(null, put.value()));
+            return before;
+        }
+        if (request instanceof KeyRequest.Replace replace) {
+            map.compute(key, (k, old) -> old == null ? keep(null) : transition(old, replace.value()));
+            return before;
+        }
+        if (request instanceof KeyRequest.ReplaceIfEquals replace) {
+            map.compute(key, (k, old) -> old != null && replace.expected().equals(old) ? transition(old, replace.value())
+                    : keep(old));
+            return changed;
+        }
+        if (request instanceof KeyRequest.Remove) {
+            map.compute(key, (k, old) -> transition(old, null));
+            return before;
+        }
+        if (request instanceof KeyRequest.RemoveIfEquals remove) {
+            map.compute(key, (k, old) -> old != null && remove.expected().equals(old) ? transition(old, null) : keep(old));
+            return changed;
+        }
+        if (request instanceof KeyRequest.Compute compute) {
+            return map.compute(key, (k, old) -> transition(old, compute.function().apply(k, old)));
+        }
+        if (request instanceof KeyRequest.ComputeIfAbsent compute) {
+            return map.compute(key, (k, old) -> old != null ? keep(old) : transition(null, compute.function().apply(k)));
+        }
+        if (request instanceof KeyRequest.ComputeIfPresent compute) {
+            return map.compute(key, (k, old) -> old == null ? keep(null) : transition(old, compute.function().apply(k, old)));
+        }
+        if (request instanceof KeyRequest.Merge merge) {
+            return map.compute(key, (k, old) -> old == null ? transition(null, merge.value())
+                    : transition(old, merge.function().apply(old, merge.value())));
+        }
+        if (request instanceof KeyRequest.MergeNamed merge) {
+            dev.slotgrid.spi.Merger<Object> merger = member.plugins().merger(merge.merger());
+            return map.compute(key, (k, old) -> old == null ? transition(null, merge.value())
+                    : transition(old, merger.merge(old, merge.value())));
+        }
+        if (request instanceof KeyRequest.Invoke invoke) {
+            java.util.function.BiFunction<Object, Object, Object> f = member.plugins().processorFunction(invoke.processor(),
+                    invoke.argument());
+            return map.compute(key, (k, old) -> transition(old, f.apply(k, old)));
+        }
+        throw new AssertionError(request);
     }
 
     private Object keep(Object old) {
@@ -121,7 +121,7 @@ final class IndexedWrite {
         Object[][] nextValues = new Object[defs.length][];
         Object[][] oldValues = new Object[defs.length][];
         for (int i = 0; i < defs.length; i++) {
-            nextValues[i] = next == null ? NONE : defs[i].extractChecked(next, manager.grid());
+            nextValues[i] = next == null ? NONE : defs[i].extractChecked(next, member.config());
             oldValues[i] = defs[i].extract(old);
         }
         if (set.hasUnique) {
@@ -147,8 +147,8 @@ final class IndexedWrite {
             }
         }
         if (globalChanged) {
-            enqueuedTo = manager.outbox(node);
-            enqueuedTo.enqueue(mapId, naturalSlot(), key, old, next);
+            enqueuedTo = indexes.outbox();
+            enqueuedTo.enqueue(request.mapId(), naturalSlot(), key, old, next);
         }
         return next;
     }
@@ -163,7 +163,7 @@ final class IndexedWrite {
                 }
                 for (Object value : nextValues[i]) {
                     if (!IndexDef.contains(oldValues[i], value)) {
-                        manager.claim(node, defs[i], value, ref, true);
+                        indexes.claim(defs[i], value, ref, true);
                         if (claims == null) {
                             claims = new ArrayList<>(2);
                         }
@@ -183,7 +183,7 @@ final class IndexedWrite {
             return;
         }
         for (int i = 0; i < claims.size(); i += 2) {
-            manager.release(node, (IndexDef) claims.get(i), claims.get(i + 1), ref);
+            indexes.release((IndexDef) claims.get(i), claims.get(i + 1), ref);
         }
         claims = null;
     }
@@ -196,7 +196,7 @@ final class IndexedWrite {
         if (claims != null) {
             IndexRef ref = new IndexRef(key, naturalSlot());
             for (int i = 0; i < claims.size(); i += 2) {
-                manager.confirm(node, (IndexDef) claims.get(i), claims.get(i + 1), ref);
+                indexes.confirm((IndexDef) claims.get(i), claims.get(i + 1), ref);
             }
         }
         if (enqueuedTo != null) {
@@ -211,7 +211,8 @@ final class IndexedWrite {
      */
     private int naturalSlot() {
         if (natural < 0) { // computed once per write: with pins it copies and hashes the key
-            natural = manager.grid().table().hasPins() ? manager.grid().slotOf(ByteArrayKey.userForm(key)) : slot;
+            natural = (request.flags() & KeyRequest.PIN_ROUTED) != 0 || member.table().hasPins()
+                    ? member.config().slotOf(ByteArrayKey.userForm(key)) : slot;
         }
         return natural;
     }

@@ -46,7 +46,7 @@ final class Jmx {
 
             @Override
             public int getNodeCount() {
-                return grid.activeNodes().size();
+                return grid.nodes().size();
             }
 
             @Override

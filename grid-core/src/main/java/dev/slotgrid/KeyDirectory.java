@@ -1,25 +1,26 @@
 package dev.slotgrid;
 
 import dev.slotgrid.slot.SlotTable;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
  * The last resort for a hot key: the directory override. A key of a map is pinned to a slot of
- * its own, that slot to a node of its own; the directory is part of the slot table, published and
- * versioned with it (ARCHITECTURE.md, "Hot keys").
+ * its own, that slot to a member of its own; the directory is part of the slot table, published and
+ * versioned with it (docs/architecture.md, "Hot keys and load").
  *
  * <p>Moving a key between slots (pin and unpin): seal the slot it leaves (its writers retry for
  * microseconds; readers go on), copy the key's value to the new slot through that slot's normal
  * admission, publish the table with the directory change, unseal the old slot with its owner epoch
  * raised to the new table's (so that writes routed by an older table are fenced and re-routed),
  * then delete the old copy. A read that reached the old slot and finds, afterwards, that its owner
- * knows the key moved is re-routed ({@link GridNode#route}). Nothing acknowledged is lost: every
+ * knows the key moved is re-routed ({@link Member#execute}). Nothing acknowledged is lost: every
  * write of the key before the seal is in the copied value, every write after it goes to the new slot.
  *
- * <p>Thread-safety: moves are serialized on this object (control plane only).
+ * <p>Each step at the slot the key leaves is a {@link DirectoryRequest} to its owner; the copies are
+ * ordinary routed writes. Thread-safety: moves are serialized on this object (control plane only).
  */
 final class KeyDirectory {
 
@@ -35,14 +36,14 @@ final class KeyDirectory {
         this.grid = grid;
     }
 
-    /** Pins a key to an empty slot on {@code node} (moved there first if no empty slot is); returns the slot. */
-    synchronized int pin(int mapId, Object storedKey, int naturalSlot, GridNode node) {
+    /** Pins a key to an empty slot on {@code member} (moved there first if no empty slot is); returns the slot. */
+    synchronized int pin(int mapId, Object storedKey, int naturalSlot, int member, String memberName) {
         PinnedKey pinned = new PinnedKey(mapId, storedKey);
         SlotTable table = grid.table();
         int from = table.pinnedSlot(pinned, naturalSlot);
-        int slot = emptySlot(table, node, Set.copyOf(table.pins().values()), naturalSlot);
-        if (table.ownerOf(slot) != node.id()) {
-            grid.migrate(slot, node.name()).join();
+        int slot = emptySlot(table, member, Set.copyOf(table.pins().values()), naturalSlot);
+        if (table.ownerOf(slot) != member) {
+            grid.migrate(slot, memberName).join();
         }
         moveKey(mapId, storedKey, from, slot, t -> t.withPin(pinned, slot));
         return slot;
@@ -61,19 +62,23 @@ final class KeyDirectory {
 
     /**
      * A slot of its own: no entry in any map, not pinned to already, not the key's own slot, not in
-     * motion; one the node owns if it has one.
+     * motion; one the member owns if it has one.
      */
-    private int emptySlot(SlotTable table, GridNode node, Set<Integer> taken, int naturalSlot) {
+    private int emptySlot(SlotTable table, int member, Set<Integer> taken, int naturalSlot) {
+        Set<Integer> empty = new HashSet<>();
+        for (int id : grid.activeMemberIds()) {
+            for (int slot : ((ControlRequest.Slots) grid.controlRouter().ask(id, new ControlRequest.EmptySlots())).slots()) {
+                if (table.ownerOf(slot) == id) {
+                    empty.add(slot);
+                }
+            }
+        }
         int fallback = -1;
         for (int slot = 0; slot < SlotTable.SLOTS; slot++) {
-            if (slot == naturalSlot || taken.contains(slot) || table.migratingTo(slot) >= 0) {
+            if (slot == naturalSlot || taken.contains(slot) || table.migratingTo(slot) >= 0 || !empty.contains(slot)) {
                 continue;
             }
-            SlotStore store = grid.peer(table.ownerOf(slot)).store(slot);
-            if (store == null || store.entryCount() > 0) {
-                continue;
-            }
-            if (table.ownerOf(slot) == node.id()) {
+            if (table.ownerOf(slot) == member) {
                 return slot;
             }
             if (fallback < 0) {
@@ -88,11 +93,13 @@ final class KeyDirectory {
 
     private void moveKey(int mapId, Object key, int fromSlot, int toSlot, UnaryOperator<SlotTable> change) {
         long deadline = System.nanoTime() + SEAL_WAIT_NANOS;
+        Router router = grid.controlRouter();
         for (int attempt = 0;; attempt++) {
-            GridNode owner = grid.peer(grid.table().ownerOf(fromSlot));
-            SlotStore store = owner.store(fromSlot);
-            if (store != null && store.sealOwned()) {
-                moveSealed(owner, store, mapId, key, fromSlot, toSlot, change);
+            int owner = grid.table().ownerOf(fromSlot);
+            DirectoryRequest.SealedValue sealed = (DirectoryRequest.SealedValue) router.ask(owner,
+                    new DirectoryRequest.SealForKeyMove(fromSlot, mapId, key, SEAL_WAIT_NANOS));
+            if (sealed.sealed()) {
+                moveSealed(router, owner, mapId, key, sealed.value(), fromSlot, toSlot, change);
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -102,26 +109,27 @@ final class KeyDirectory {
         }
     }
 
-    private void moveSealed(GridNode owner, SlotStore store, int mapId, Object key, int fromSlot, int toSlot,
+    private void moveSealed(Router router, int owner, int mapId, Object key, Object value, int fromSlot, int toSlot,
             UnaryOperator<SlotTable> change) {
         SlotTable next;
-        Object value;
         try {
-            store.awaitNoWriters(SEAL_WAIT_NANOS, "the key was not moved");
-            ConcurrentMap<Object, Object> map = store.readMap(mapId);
-            value = map == null ? null : map.get(key);
             if (value != null) {
-                owner.route(OpType.PUT, mapId, toSlot, key, value, null, false);
+                fixed(router, new KeyRequest.Put(mapId, toSlot, 0, key, KeyRequest.PINS_IGNORED | KeyRequest.INTERNAL, value));
             }
-            next = grid.updateTable(change);
+            next = grid.control().update(change);
         } catch (RuntimeException failure) {
-            store.unseal(store.ownerEpoch()); // nothing published: the key stays where it was
+            router.ask(owner, new DirectoryRequest.UnsealAfterKeyMove(fromSlot, 0)); // nothing published: the key stays
             throw failure;
         }
-        store.unseal(next.epoch());
+        router.ask(owner, new DirectoryRequest.UnsealAfterKeyMove(fromSlot, next.epoch()));
         if (value != null) {
-            owner.route(OpType.REMOVE, mapId, fromSlot, key, null, null, false);
+            fixed(router, new KeyRequest.Remove(mapId, fromSlot, 0, key, KeyRequest.PINS_IGNORED | KeyRequest.INTERNAL));
         }
     }
 
+    /** Routes a write to its slot whatever the directory says: the mover's own copies. */
+    private static Object fixed(Router router, KeyRequest request) {
+        SlotTable table = router.table();
+        return router.route(request.to(request.slot(), table.epoch(), request.flags()), request.slot(), false);
+    }
 }

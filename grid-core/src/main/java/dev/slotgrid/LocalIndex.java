@@ -59,8 +59,8 @@ final class LocalIndex {
     /** The key arrays of the values that may satisfy the condition. Weakly consistent. */
     Collection<Object[]> candidates(IndexCondition condition) {
         if (!condition.isRange()) {
-            java.util.List<Object[]> found = new java.util.ArrayList<>(condition.values.size());
-            for (Object value : condition.values) {
+            java.util.List<Object[]> found = new java.util.ArrayList<>(condition.values().size());
+            for (Object value : condition.values()) {
                 if (value instanceof Comparable) {
                     Object[] keys = keysByValue.get(value);
                     if (keys != null) {
@@ -71,11 +71,11 @@ final class LocalIndex {
             return found;
         }
         ConcurrentNavigableMap<Object, Object[]> range = keysByValue;
-        if (condition.from != null) {
-            range = range.tailMap(condition.from, condition.fromInclusive);
+        if (condition.from() != null) {
+            range = range.tailMap(condition.from(), condition.fromInclusive());
         }
-        if (condition.to != null) {
-            range = range.headMap(condition.to, condition.toInclusive);
+        if (condition.to() != null) {
+            range = range.headMap(condition.to(), condition.toInclusive());
         }
         // with one bound open, the class-first order also admits other classes' values: the re-check drops them
         return range.values();

@@ -1,13 +1,9 @@
 package dev.slotgrid;
 
 import dev.slotgrid.slot.SlotTable;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,17 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
- * Carries out live slot migrations: prepare, copy, catch up, cutover, cleanup (ARCHITECTURE.md).
+ * Drives live slot migrations: prepare, copy, catch up, cutover, cleanup (docs/architecture.md,
+ * "Live slot migration"), each step a {@link MigrationRequest} to the slot's source or target
+ * member, which carry it out ({@link MemberMigrations}); the source ships entries to the target.
  *
  * <p>Concurrency: each slot migration runs start to end on one thread of a fixed pool whose size
  * is the cap on migrations in flight; at most one migration per slot runs at a time (a later
- * request for the slot waits for the earlier ones to finish). All shipping to a target happens on that one thread, in order: the snapshot
- * copy first, then change-log rounds that re-read each changed key's current value at the source,
- * so a later ship of a key always carries a value at least as new as an earlier one. Table changes
- * go through {@link SlotGrid#updateTable}, serialized.
+ * request for the slot waits for the earlier ones to finish). A slot's steps are sent one after
+ * another, each after the previous one's reply. Table changes go through
+ * {@link ControlPlane#update}, serialized.
  *
  * <p>Invariants: a slot's source stays its owner, and keeps serving reads and writes, until the
  * cutover; the target's importing store is invisible to clients until it is activated; after a
@@ -127,8 +123,8 @@ final class MigrationManager {
             if (migration.running()) {
                 left += Math.max(0, migration.sourceEntries - migration.entriesShipped);
             } else {
-                SlotStore store = grid.peer(table.ownerOf(migration.slot)).store(migration.slot);
-                left += store == null ? 0 : store.entryCount();
+                left += (Long) grid.controlRouter().ask(table.ownerOf(migration.slot),
+                        new ControlRequest.SlotEntryCount(migration.slot));
             }
         }
         int inFlight = running.get();
@@ -194,132 +190,84 @@ final class MigrationManager {
 
     private void move(SlotMigration migration) {
         int slot = migration.slot;
-        int from = grid.table().ownerOf(slot);
-        if (from == migration.to) {
+        SlotTable table = grid.table();
+        int from = table.ownerOf(slot);
+        int to = migration.to;
+        if (from == to) {
             return;
         }
-        GridNode source = grid.peer(from);
-        GridNode target = grid.peer(migration.to);
-        if (target == null || !target.isActive()) {
-            throw new IllegalStateException("node " + migration.to + " is not an active node of grid '" + grid.name() + "'");
+        if (table.node(to) == null || !grid.isActiveMember(to)) {
+            throw new IllegalStateException("node " + to + " is not an active node of grid '" + grid.name() + "'");
         }
-        SlotStore sourceStore = source.store(slot);
+        Router router = grid.controlRouter();
         throttle.acquire(SLOT_OVERHEAD_ENTRIES);
 
         // 1. Prepare: target IMPORTING (invisible to clients), source MIGRATING (logs every write).
-        SlotStore before = target.store(slot);
-        SlotStore importing = target.newImportingStore(slot, from);
-        target.setStore(slot, importing);
-        MpscUnboundedXaddArrayQueue<SlotStore.Change> changes;
+        router.ask(to, new MigrationRequest.PrepareImport(slot, from));
+        long sourceEntries;
         try {
-            changes = sourceStore.beginMigration();
+            sourceEntries = (Long) router.ask(from, new MigrationRequest.BeginMigrating(slot, to));
         } catch (RuntimeException notOwned) {
-            target.setStore(slot, before);
+            router.ask(to, new MigrationRequest.AbortImport(slot));
             throw notOwned;
         }
-        grid.updateTable(table -> table.withMigration(slot, migration.to));
+        grid.control().update(t -> t.withMigration(slot, to));
         boolean handedOver = false;
         try {
             // 2. Copy a weakly consistent snapshot, in throttled batches.
-            migration.sourceEntries = sourceStore.entryCount();
-            copy(migration, sourceStore, importing);
+            migration.sourceEntries = sourceEntries;
+            for (;;) {
+                MigrationRequest.Shipped shipped = (MigrationRequest.Shipped) router.ask(from,
+                        new MigrationRequest.ShipSnapshot(slot, batchSize));
+                throttled(migration, shipped.entries());
+                checkCancel(migration);
+                if (shipped.done()) {
+                    break;
+                }
+            }
             // 3. Catch up from the change log until its backlog is small.
-            for (int round = 0; round < MAX_CATCH_UP_ROUNDS && changes.size() >= CUTOVER_BACKLOG; round++) {
-                ship(migration, changes, sourceStore, importing, 4 * batchSize, true);
+            int backlog = Integer.MAX_VALUE;
+            for (int round = 0; round < MAX_CATCH_UP_ROUNDS && backlog >= CUTOVER_BACKLOG; round++) {
+                MigrationRequest.Shipped shipped = (MigrationRequest.Shipped) router.ask(from,
+                        new MigrationRequest.ShipChanges(slot, 4 * batchSize));
+                throttled(migration, shipped.entries());
+                backlog = shipped.backlog();
                 checkCancel(migration);
             }
-            ship(migration, changes, sourceStore, importing, 4 * batchSize, true);
             if (!migration.enterCutover()) {
                 throw cancelled(slot);
             }
             // 4. Cutover: seal, let writers inside finish, ship the last changes, hand over.
             long sealedAt = System.nanoTime();
-            sourceStore.seal();
-            sourceStore.awaitNoWriters(WRITERS_DRAIN_TIMEOUT_NANOS, "the migration is abandoned and the source keeps the slot");
-            ship(migration, changes, sourceStore, importing, Integer.MAX_VALUE, false);
-            long[] epoch = new long[1];
-            grid.updateTable(table -> {
-                SlotTable next = table.withOwner(slot, migration.to);
-                importing.activate(next.epoch());
-                sourceStore.forward(migration.to, next.epoch());
-                epoch[0] = next.epoch();
+            router.ask(from, new MigrationRequest.SealOutgoing(slot, WRITERS_DRAIN_TIMEOUT_NANOS));
+            MigrationRequest.Shipped last = (MigrationRequest.Shipped) router.ask(from,
+                    new MigrationRequest.ShipChanges(slot, Integer.MAX_VALUE));
+            shipped(migration, last.entries());
+            grid.control().update(t -> {
+                SlotTable next = t.withOwner(slot, to);
+                router.ask(to, new MigrationRequest.Activate(slot, next.epoch()));
+                router.ask(from, new MigrationRequest.Forward(slot, to, next.epoch()));
                 return next;
             });
             handedOver = true;
             cutoverNanos.recordValue(Math.min(System.nanoTime() - sealedAt, cutoverNanos.getHighestTrackableValue()));
-            // 5. Cleanup: stragglers now meet a light marker that forwards them; the data becomes garbage
-            //    once readers that entered before the handover are done with it.
-            source.setStore(slot, SlotStore.forwarded(slot, migration.to, epoch[0]));
+            // 5. Cleanup: stragglers meet a light marker that forwards them; the data is released once
+            //    readers that entered before the handover are done with it.
+            router.ask(from, new MigrationRequest.DropForwarded(slot));
         } finally {
             if (!handedOver) {
-                sourceStore.cancelMigration();
-                target.setStore(slot, before);
-                grid.updateTable(table -> table.migratingTo(slot) >= 0 ? table.withoutMigration(slot) : table);
+                router.ask(from, new MigrationRequest.CancelOutgoing(slot));
+                router.ask(to, new MigrationRequest.AbortImport(slot));
+                grid.control().update(t -> t.migratingTo(slot) >= 0 ? t.withoutMigration(slot) : t);
             }
         }
     }
 
-    private void copy(SlotMigration migration, SlotStore from, SlotStore to) {
-        ConcurrentMap<Object, Object>[] maps = from.maps();
-        Object[] keys = new Object[batchSize];
-        Object[] values = new Object[batchSize];
-        for (int mapId = 0; mapId < maps.length; mapId++) {
-            if (maps[mapId] == null) {
-                continue;
-            }
-            int n = 0;
-            for (Iterator<Map.Entry<Object, Object>> it = maps[mapId].entrySet().iterator(); it.hasNext();) {
-                Map.Entry<Object, Object> entry = it.next();
-                keys[n] = entry.getKey();
-                values[n] = entry.getValue();
-                if (++n == batchSize) {
-                    put(migration, to, mapId, keys, values, n);
-                    n = 0;
-                    checkCancel(migration);
-                }
-            }
-            put(migration, to, mapId, keys, values, n);
-            checkCancel(migration);
+    private void throttled(SlotMigration migration, int entries) {
+        if (entries > 0) {
+            throttle.acquire(entries);
+            shipped(migration, entries);
         }
-    }
-
-    private void put(SlotMigration migration, SlotStore to, int mapId, Object[] keys, Object[] values, int n) {
-        if (n == 0) {
-            return;
-        }
-        throttle.acquire(n);
-        for (int i = 0; i < n; i++) {
-            grid.indexes().importPut(to, mapId, keys[i], values[i]); // also builds the slot's LOCAL indexes
-        }
-        shipped(migration, n);
-    }
-
-    /**
-     * Ships up to {@code limit} changed keys with their current value at the source, or a tombstone
-     * (removal) if the key is gone. Duplicates within one round are shipped once.
-     */
-    private void ship(SlotMigration migration, MpscUnboundedXaddArrayQueue<SlotStore.Change> changes, SlotStore from,
-            SlotStore to, int limit, boolean throttled) {
-        LinkedHashSet<SlotStore.Change> round = new LinkedHashSet<>();
-        for (SlotStore.Change change; round.size() < limit && (change = changes.poll()) != null;) {
-            round.add(change);
-        }
-        if (round.isEmpty()) {
-            return;
-        }
-        if (throttled) {
-            throttle.acquire(round.size());
-        }
-        for (SlotStore.Change change : round) {
-            ConcurrentMap<Object, Object> source = from.readMap(change.mapId());
-            Object value = source == null ? null : source.get(change.key());
-            if (value == null) {
-                grid.indexes().importRemove(to, change.mapId(), change.key());
-            } else {
-                grid.indexes().importPut(to, change.mapId(), change.key(), value);
-            }
-        }
-        shipped(migration, round.size());
     }
 
     private void shipped(SlotMigration migration, int n) {

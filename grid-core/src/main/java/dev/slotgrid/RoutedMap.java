@@ -1,5 +1,6 @@
 package dev.slotgrid;
 
+import dev.slotgrid.slot.SlotTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,21 +11,34 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import dev.slotgrid.slot.SlotTable;
 
-/** {@link GridMap} routed through one entry node. Stateless apart from its identity; thread-safe. */
+/**
+ * {@link GridMap} entering the grid through one member's {@link Router}. Stateless apart from its
+ * identity; thread-safe.
+ *
+ * <p>Each call checks its arguments, builds one {@link KeyRequest} for the entry member's current
+ * table and routes it; a map with hot-key state goes through {@link MemberHotKeys} instead. A
+ * caller's function travels by reference where the transport allows it; elsewhere it runs here,
+ * through {@link CallerSideFunctions}.
+ */
 final class RoutedMap<K, V> implements GridMap<K, V> {
 
     private final SlotGrid grid;
-    private final GridNode entry;
+    private final Member entry;
+    private final Router router;
+    private final MemberHotKeys hotKeys;
     private final String name;
     private final int mapId;
+    private final boolean functionsTravel;
 
-    RoutedMap(SlotGrid grid, GridNode entry, String name, int mapId) {
+    RoutedMap(SlotGrid grid, Member entry, String name, int mapId) {
         this.grid = grid;
         this.entry = entry;
+        this.router = entry.router();
+        this.hotKeys = entry.hotKeys();
         this.name = name;
         this.mapId = mapId;
+        this.functionsTravel = router.transport().carriesReferences();
     }
 
     @Override
@@ -32,46 +46,225 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         return name;
     }
 
-    private Object call(OpType op, Object key, Object a, Object b) {
+    /** The key's own slot, after the checks every call makes. */
+    private int slotOf(Object key) {
         Objects.requireNonNull(key, "key must not be null");
-        int slot = grid.slotOf(key);
+        int slot = entry.config().slotOf(key);
         grid.requireOpen();
-        Object stored = ByteArrayKey.storedForm(key, op.isWrite());
-        HotKeys.MapState hot = grid.hotKeys().state(mapId);
-        return hot == null ? entry.route(op, mapId, slot, stored, a, b) : callHot(hot, op, slot, stored, a, b);
+        return slot;
     }
 
-    /** A map with near-cached or salted keys, or a merger: reads may fold or hit a near cache; writes keep them right. */
-    private Object callHot(HotKeys.MapState hot, OpType op, int slot, Object stored, Object a, Object b) {
-        HotKeys hotKeys = grid.hotKeys();
-        if (op == OpType.GET) {
-            return hotKeys.get(entry, hot, slot, stored);
+    private static <T> T requireValue(T value) {
+        return Objects.requireNonNull(value, "value must not be null");
+    }
+
+    private static <T> T requireFunction(T function) {
+        return Objects.requireNonNull(function, "function must not be null");
+    }
+
+    /** Routes a write built for the member's table (slot and epoch from {@code table}); hot keys kept right. */
+    private Object write(KeyRequest request, int natural) {
+        MemberHotKeys.MapState hot = hotKeys.state(mapId);
+        return hot == null ? router.route(request, natural) : hotKeys.write(hot, request, natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V get(K key) {
+        int natural = slotOf(key);
+        Object stored = ByteArrayKey.storedForm(key, false);
+        MemberHotKeys.MapState hot = hotKeys.state(mapId);
+        if (hot != null) {
+            return (V) hotKeys.get(hot, natural, stored);
         }
-        if (op == OpType.CONTAINS_KEY) {
-            return hotKeys.get(entry, hot, slot, stored) != null;
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) router.route(new KeyRequest.Get(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural)), natural);
+    }
+
+    @Override
+    public boolean containsKey(K key) {
+        int natural = slotOf(key);
+        Object stored = ByteArrayKey.storedForm(key, false);
+        MemberHotKeys.MapState hot = hotKeys.state(mapId);
+        if (hot != null) {
+            return hotKeys.get(hot, natural, stored) != null;
         }
-        if (op == OpType.MERGE && hot.merger != null && hot.anySalted && hot.salts.containsKey(stored)) {
-            hotKeys.add(entry, hot, slot, stored, a); // with the map's merger: see GridMap#merge
-            return hotKeys.get(entry, hot, slot, stored);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (Boolean) router.route(new KeyRequest.ContainsKey(mapId, slot, table.epoch(), stored,
+                Router.pinFlags(slot, natural)), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V put(K key, V value) {
+        int natural = slotOf(key);
+        requireValue(value);
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.Put(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural), value), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V putIfAbsent(K key, V value) {
+        int natural = slotOf(key);
+        requireValue(value);
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.PutIfAbsent(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural),
+                value), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V replace(K key, V value) {
+        int natural = slotOf(key);
+        requireValue(value);
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.Replace(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural), value),
+                natural);
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        int natural = slotOf(key);
+        Objects.requireNonNull(oldValue, "oldValue must not be null");
+        Objects.requireNonNull(newValue, "newValue must not be null");
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (Boolean) write(new KeyRequest.ReplaceIfEquals(mapId, slot, table.epoch(), stored,
+                Router.pinFlags(slot, natural), oldValue, newValue), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V remove(K key) {
+        int natural = slotOf(key);
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.Remove(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural)), natural);
+    }
+
+    @Override
+    public boolean remove(K key, V value) {
+        int natural = slotOf(key);
+        requireValue(value);
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (Boolean) write(new KeyRequest.RemoveIfEquals(mapId, slot, table.epoch(), stored,
+                Router.pinFlags(slot, natural), value), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        int natural = slotOf(key);
+        requireFunction(remappingFunction);
+        if (!functionsTravel) {
+            return CallerSideFunctions.compute(this, key, remappingFunction);
         }
-        hotKeys.beforeWrite(hot, stored);
-        Object result = entry.route(op, mapId, slot, stored, a, b);
-        hotKeys.afterWrite(hot, stored);
-        return result;
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.Compute(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural),
+                withCallerKey(key, remappingFunction)), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+        int natural = slotOf(key);
+        requireFunction(mappingFunction);
+        if (!functionsTravel) {
+            return CallerSideFunctions.computeIfAbsent(this, key, mappingFunction);
+        }
+        Function<Object, Object> fn = key instanceof byte[] ? stored -> mappingFunction.apply(key)
+                : (Function<Object, Object>) mappingFunction;
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.ComputeIfAbsent(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural),
+                fn), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+        int natural = slotOf(key);
+        requireFunction(remappingFunction);
+        if (!functionsTravel) {
+            return CallerSideFunctions.computeIfPresent(this, key, remappingFunction);
+        }
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.ComputeIfPresent(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural),
+                withCallerKey(key, remappingFunction)), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+        int natural = slotOf(key);
+        requireValue(value);
+        requireFunction(remappingFunction);
+        Object stored = ByteArrayKey.storedForm(key, true);
+        MemberHotKeys.MapState hot = hotKeys.state(mapId);
+        if (hot != null && hot.merger != null && hot.anySalted && hot.salts.containsKey(stored)) {
+            hotKeys.add(hot, natural, stored, value); // with the map's merger: see GridMap#merge
+            return (V) hotKeys.get(hot, natural, stored);
+        }
+        if (!functionsTravel) {
+            return CallerSideFunctions.merge(this, key, value, remappingFunction);
+        }
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.Merge(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural), value,
+                (BiFunction<Object, Object, Object>) remappingFunction), natural);
+    }
+
+    @SuppressWarnings("unchecked")
+    @Override
+    public V invoke(K key, String processorName, Object argument) {
+        int natural = slotOf(key);
+        Objects.requireNonNull(processorName, "processor name must not be null");
+        entry.plugins().processor(processorName); // an unknown name fails here, before anything is sent
+        Object stored = ByteArrayKey.storedForm(key, true);
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, stored, natural);
+        return (V) write(new KeyRequest.Invoke(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural),
+                processorName, argument), natural);
+    }
+
+    /** The stores see a {@code byte[]} key in its stored form; the user's function sees the user's key. */
+    @SuppressWarnings("unchecked")
+    private BiFunction<Object, Object, Object> withCallerKey(K key, BiFunction<? super K, ? super V, ? extends V> function) {
+        if (key instanceof byte[]) {
+            return (stored, value) -> function.apply(key, (V) value);
+        }
+        return (BiFunction<Object, Object, Object>) function;
     }
 
     @Override
     public void add(K key, V value) {
         Objects.requireNonNull(key, "key must not be null");
         requireValue(value);
-        HotKeys.MapState hot = grid.hotKeys().state(mapId);
+        MemberHotKeys.MapState hot = hotKeys.state(mapId);
         if (hot == null || hot.merger == null) {
             throw new IllegalStateException("map '" + name + "' is not mergeable; declare it with"
                     + " SlotGrid.declareMergeable(\"" + name + "\", merger) to use add");
         }
-        int slot = grid.slotOf(key);
-        grid.requireOpen();
-        grid.hotKeys().add(entry, hot, slot, ByteArrayKey.storedForm(key, true), value);
+        int natural = slotOf(key);
+        hotKeys.add(hot, natural, ByteArrayKey.storedForm(key, true), value);
     }
 
     @SuppressWarnings("unchecked")
@@ -82,7 +275,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         if (present != null) {
             return present;
         }
-        return (V) grid.hotKeys().getOrLoad(mapId, ByteArrayKey.storedForm(key, false), () -> {
+        return (V) grid.loads(mapId).load(ByteArrayKey.storedForm(key, false), () -> {
             V again = get(key); // a load that just finished may have stored it
             if (again != null) {
                 return again;
@@ -96,106 +289,14 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         });
     }
 
-    private static <T> T requireValue(T value) {
-        return Objects.requireNonNull(value, "value must not be null");
-    }
-
-    private static <T> T requireFunction(T function) {
-        return Objects.requireNonNull(function, "function must not be null");
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V get(K key) {
-        return (V) call(OpType.GET, key, null, null);
-    }
-
-    @Override
-    public boolean containsKey(K key) {
-        return (Boolean) call(OpType.CONTAINS_KEY, key, null, null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V put(K key, V value) {
-        return (V) call(OpType.PUT, key, requireValue(value), null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V putIfAbsent(K key, V value) {
-        return (V) call(OpType.PUT_IF_ABSENT, key, requireValue(value), null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V replace(K key, V value) {
-        return (V) call(OpType.REPLACE, key, requireValue(value), null);
-    }
-
-    @Override
-    public boolean replace(K key, V oldValue, V newValue) {
-        Objects.requireNonNull(oldValue, "oldValue must not be null");
-        Objects.requireNonNull(newValue, "newValue must not be null");
-        return (Boolean) call(OpType.REPLACE_IF_EQUALS, key, oldValue, newValue);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V remove(K key) {
-        return (V) call(OpType.REMOVE, key, null, null);
-    }
-
-    @Override
-    public boolean remove(K key, V value) {
-        return (Boolean) call(OpType.REMOVE_IF_EQUALS, key, requireValue(value), null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        requireFunction(remappingFunction);
-        return (V) call(OpType.COMPUTE, key, withCallerKey(key, remappingFunction), null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-        requireFunction(mappingFunction);
-        Function<Object, Object> fn = key instanceof byte[] ? stored -> mappingFunction.apply(key)
-                : (Function<Object, Object>) mappingFunction;
-        return (V) call(OpType.COMPUTE_IF_ABSENT, key, fn, null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-        requireFunction(remappingFunction);
-        return (V) call(OpType.COMPUTE_IF_PRESENT, key, withCallerKey(key, remappingFunction), null);
-    }
-
-    @SuppressWarnings("unchecked")
-    @Override
-    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-        return (V) call(OpType.MERGE, key, requireValue(value), requireFunction(remappingFunction));
-    }
-
-    /** The stores see a {@code byte[]} key in its stored form; the user's function sees the user's key. */
-    @SuppressWarnings("unchecked")
-    private BiFunction<Object, Object, Object> withCallerKey(K key,
-            BiFunction<? super K, ? super V, ? extends V> function) {
-        if (key instanceof byte[]) {
-            return (stored, value) -> function.apply(key, (V) value);
-        }
-        return (BiFunction<Object, Object, Object>) function;
-    }
+    // ================================================================ bulk
 
     @SuppressWarnings("unchecked")
     @Override
     public Map<K, V> getAll(Collection<? extends K> keys) {
         Objects.requireNonNull(keys, "keys must not be null");
         List<K> list = Require.noNulls(new ArrayList<K>(keys), "keys"); // a snapshot, checked before anything runs
-        Object[] results = executeGrouped(OpType.GET, list, null);
+        Object[] results = executeGrouped(list, null);
         Map<K, V> found = new HashMap<>();
         for (int i = 0; i < results.length; i++) {
             if (results[i] != null) {
@@ -222,51 +323,77 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
             keys.add(key);
             values.add(value);
         }
-        executeGrouped(OpType.PUT, keys, values.toArray()); // checks every key's type before it stores any
+        executeGrouped(keys, values.toArray()); // checks every key's type before it stores any
     }
 
     /**
-     * Runs one operation per key, one batch per owner node as the entry node's table names them (a
-     * remote transport sends each batch as one request). Every key is checked before anything
-     * runs. A key whose slot moved meanwhile comes back {@link GridNode#REROUTE} and goes through
-     * the normal routing path.
+     * Runs a get ({@code values == null}) or a put per key, one {@link BatchRequest} per owner as the
+     * entry member's table names them. Every key is checked before anything runs. A key whose slot
+     * moved meanwhile comes back {@link Reply.Reroute} and is routed on its own.
      */
-    private Object[] executeGrouped(OpType op, List<? extends K> keys, Object[] args) {
+    private Object[] executeGrouped(List<? extends K> keys, Object[] values) {
         int n = keys.size();
-        if (grid.hotKeys().state(mapId) != null) {
+        boolean write = values != null;
+        int[] slots = new int[n];
+        for (int i = 0; i < n; i++) {
+            slots[i] = entry.config().slotOf(keys.get(i));
+        }
+        grid.requireOpen();
+        Object[] results = new Object[n];
+        if (hotKeys.state(mapId) != null) {
             // hot keys need their own path (folds, near caches, invalidations): key by key, after checks
-            for (K key : keys) {
-                grid.slotOf(key);
-            }
-            Object[] results = new Object[n];
             for (int i = 0; i < n; i++) {
-                results[i] = call(op, keys.get(i), args == null ? null : args[i], null);
+                results[i] = write ? put(keys.get(i), castValue(values[i])) : get(keys.get(i));
             }
             return results;
         }
-        int[] slots = new int[n];
         Object[] stored = new Object[n];
         for (int i = 0; i < n; i++) {
-            slots[i] = grid.slotOf(keys.get(i));
-            stored[i] = ByteArrayKey.storedForm(keys.get(i), op.isWrite());
+            stored[i] = ByteArrayKey.storedForm(keys.get(i), write);
         }
-        grid.requireOpen();
-        SlotTable table = entry.table();
+        SlotTable table = router.table();
         Map<Integer, List<Integer>> byOwner = new HashMap<>();
         for (int i = 0; i < n; i++) {
+            // a pinned key meets its natural slot's owner, which sends it back (Reroute) to be routed on its own
             byOwner.computeIfAbsent(table.ownerOf(slots[i]), owner -> new ArrayList<>()).add(i);
         }
-        Object[] results = new Object[n];
-        grid.hotKeys().batches.add(byOwner.size());
-        grid.hotKeys().batchedRequests.add(n);
-        byOwner.forEach((owner, batch) -> grid.peer(owner).executeBatch(op, mapId, table.epoch(),
-                batch.stream().mapToInt(Integer::intValue).toArray(), slots, stored, args, results));
-        for (int i = 0; i < n; i++) {
-            if (results[i] == GridNode.REROUTE) {
-                results[i] = entry.route(op, mapId, slots[i], stored[i], args == null ? null : args[i], null);
+        router.batches.add(byOwner.size());
+        router.batchedRequests.add(n);
+        for (Map.Entry<Integer, List<Integer>> batch : byOwner.entrySet()) {
+            List<Integer> indexes = batch.getValue();
+            int[] batchSlots = new int[indexes.size()];
+            Object[] batchKeys = new Object[indexes.size()];
+            Object[] batchValues = write ? new Object[indexes.size()] : null;
+            for (int j = 0; j < batchSlots.length; j++) {
+                int i = indexes.get(j);
+                batchSlots[j] = slots[i];
+                batchKeys[j] = stored[i];
+                if (write) {
+                    batchValues[j] = values[i];
+                }
+            }
+            BatchRequest request = write ? new BatchRequest.PutBatch(mapId, table.epoch(), batchSlots, batchKeys, batchValues)
+                    : new BatchRequest.GetBatch(mapId, table.epoch(), batchSlots, batchKeys);
+            Object[] answers = (Object[]) router.ask(batch.getKey(), request);
+            for (int j = 0; j < answers.length; j++) {
+                int i = indexes.get(j);
+                results[i] = answers[j] instanceof Reply.Reroute
+                        ? router.route(retarget(request.single(j), slots[i]), slots[i]) : answers[j];
             }
         }
         return results;
+    }
+
+    /** A batch's key re-routed on its own from the member's current table. */
+    private KeyRequest retarget(KeyRequest single, int natural) {
+        SlotTable table = router.table();
+        int slot = Router.pinned(table, mapId, single.key(), natural);
+        return single.to(slot, table.epoch(), Router.pinFlags(slot, natural));
+    }
+
+    @SuppressWarnings("unchecked")
+    private V castValue(Object value) {
+        return (V) value;
     }
 
     @Override
@@ -278,15 +405,17 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     public long mappingCount() {
         grid.requireOpen();
         long count = 0;
-        for (GridNode node : grid.activeNodes()) {
-            count += node.entryCount(mapId);
+        for (int member : grid.activeMemberIds()) {
+            count += (Long) router.ask(member, new ControlRequest.CountEntries(mapId));
         }
-        HotKeys.MapState hot = grid.hotKeys().state(mapId);
+        MemberHotKeys.MapState hot = hotKeys.state(mapId);
         if (hot != null && hot.anySalted) {
-            count += grid.hotKeys().saltedCountCorrection(entry, hot); // a salted key is one entry, not one per part
+            count += hotKeys.saltedCountCorrection(hot); // a salted key is one entry, not one per part
         }
         return count;
     }
+
+    // ================================================================ asynchronous
 
     private static <T> CompletableFuture<T> async(Supplier<T> call) {
         try {
@@ -297,52 +426,93 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     }
 
     /**
-     * A single-key call as a future, sent in the entry node's batch for its owner; a map with
+     * A single-key call as a future, sent in the entry member's batch for its owner; a map with
      * hot-key state (near cache, salting, a merger) runs it at once instead, on its own path.
      */
     @SuppressWarnings("unchecked")
-    private CompletableFuture<V> batched(OpType op, K key, Object a, Object b) {
+    private CompletableFuture<V> batched(OpType op, K key, V value) {
         try {
-            Objects.requireNonNull(key, "key must not be null");
-            int slot = grid.slotOf(key);
-            grid.requireOpen();
-            if (!grid.batching() || grid.hotKeys().state(mapId) != null) {
-                return CompletableFuture.completedFuture((V) call(op, key, a, b));
+            int natural = slotOf(key);
+            if (!entry.config().batching() || hotKeys.state(mapId) != null) {
+                return CompletableFuture.completedFuture(direct(op, key, value));
+            }
+            Object stored = ByteArrayKey.storedForm(key, op.isWrite());
+            SlotTable table = router.table();
+            int slot = Router.pinned(table, mapId, stored, natural);
+            int flags = Router.pinFlags(slot, natural);
+            long epoch = table.epoch();
+            KeyRequest request;
+            switch (op) {
+                case GET:
+                    request = new KeyRequest.Get(mapId, slot, epoch, stored, flags);
+                    break;
+                case PUT:
+                    request = new KeyRequest.Put(mapId, slot, epoch, stored, flags, value);
+                    break;
+                case PUT_IF_ABSENT:
+                    request = new KeyRequest.PutIfAbsent(mapId, slot, epoch, stored, flags, value);
+                    break;
+                case REPLACE:
+                    request = new KeyRequest.Replace(mapId, slot, epoch, stored, flags, value);
+                    break;
+                case REMOVE:
+                    request = new KeyRequest.Remove(mapId, slot, epoch, stored, flags);
+                    break;
+                default:
+                    throw new AssertionError(op);
             }
             CompletableFuture<Object> result = new CompletableFuture<>();
-            entry.submit(new AsyncRequest(op, mapId, slot, ByteArrayKey.storedForm(key, op.isWrite()), a, b, result));
+            router.submit(new AsyncRequest(request, natural, result));
             return (CompletableFuture<V>) result;
         } catch (RuntimeException | Error e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
+    private V direct(OpType op, K key, V value) {
+        switch (op) {
+            case GET:
+                return get(key);
+            case PUT:
+                return put(key, value);
+            case PUT_IF_ABSENT:
+                return putIfAbsent(key, value);
+            case REPLACE:
+                return replace(key, value);
+            case REMOVE:
+                return remove(key);
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    private static <T> CompletableFuture<T> nullValue() {
+        return CompletableFuture.failedFuture(new NullPointerException("value must not be null"));
+    }
+
     @Override
     public CompletableFuture<V> getAsync(K key) {
-        return batched(OpType.GET, key, null, null);
+        return batched(OpType.GET, key, null);
     }
 
     @Override
     public CompletableFuture<V> putAsync(K key, V value) {
-        return value == null ? CompletableFuture.failedFuture(new NullPointerException("value must not be null"))
-                : batched(OpType.PUT, key, value, null);
+        return value == null ? nullValue() : batched(OpType.PUT, key, value);
     }
 
     @Override
     public CompletableFuture<V> putIfAbsentAsync(K key, V value) {
-        return value == null ? CompletableFuture.failedFuture(new NullPointerException("value must not be null"))
-                : batched(OpType.PUT_IF_ABSENT, key, value, null);
+        return value == null ? nullValue() : batched(OpType.PUT_IF_ABSENT, key, value);
     }
 
     @Override
     public CompletableFuture<V> removeAsync(K key) {
-        return batched(OpType.REMOVE, key, null, null);
+        return batched(OpType.REMOVE, key, null);
     }
 
     @Override
     public CompletableFuture<V> replaceAsync(K key, V value) {
-        return value == null ? CompletableFuture.failedFuture(new NullPointerException("value must not be null"))
-                : batched(OpType.REPLACE, key, value, null);
+        return value == null ? nullValue() : batched(OpType.REPLACE, key, value);
     }
 
     @Override
@@ -351,8 +521,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     }
 
     @Override
-    public CompletableFuture<V> mergeAsync(K key, V value,
-            BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    public CompletableFuture<V> mergeAsync(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
         return async(() -> merge(key, value, remappingFunction));
     }
 

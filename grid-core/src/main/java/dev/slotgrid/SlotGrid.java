@@ -1,32 +1,22 @@
 package dev.slotgrid;
 
-import dev.slotgrid.slot.Crc16Partitioner;
-import dev.slotgrid.slot.Move;
+import dev.slotgrid.hotkey.SingleFlight;
 import dev.slotgrid.slot.NodeInfo;
-import dev.slotgrid.slot.PlacementPlanner;
-import dev.slotgrid.slot.Plan;
 import dev.slotgrid.slot.SlotTable;
+import dev.slotgrid.spi.EntryProcessor;
 import dev.slotgrid.spi.IndexExtractor;
 import dev.slotgrid.spi.Merger;
 import dev.slotgrid.spi.Partitioner;
-import dev.slotgrid.spi.Plugins;
-import dev.slotgrid.spi.StoreProvider;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntFunction;
 
 /**
- * An embedded SlotGrid cluster: N nodes in this JVM sharing 16384 slots.
+ * An embedded SlotGrid cluster: N members in this JVM sharing 16384 slots.
  *
  * <pre>{@code
  * try (SlotGrid grid = SlotGrid.builder().nodes(3).build()) {
@@ -35,9 +25,10 @@ import java.util.function.IntFunction;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Each node has its own storage and its own reference to the current slot table;
- * the grid holds the newest table and publishes every change to each node by a reference swap.
- * Membership changes are serialized; map operations never wait for them.
+ * <p>Thread-safe. Members reach each other only through a transport (docs/architecture.md): by
+ * default the in-JVM one, which runs the owner's code on the caller's thread. The grid is the
+ * control plane: it holds the newest slot table and publishes every change to each member, which
+ * keeps its own. Membership changes are serialized; map operations never wait for them.
  *
  * <p>Failure: operations on a closed grid throw {@link IllegalStateException}. The library logs
  * through {@link System.Logger} (route it to SLF4J with {@code slf4j-jdk-platform-logging}) at
@@ -49,76 +40,60 @@ public final class SlotGrid implements AutoCloseable {
     private static final AtomicInteger GRID_COUNTER = new AtomicInteger();
 
     private final String name;
-    private final Partitioner partitioner;
-    private final StoreProvider storeProvider;
-    private final int maxRedirects;
-    private final boolean batching;
-    private final long cutoverTimeoutNanos;
-    private final MapRegistry maps = new MapRegistry();
-    private final AtomicReference<SlotTable> table;
-    private final Object membershipLock = new Object();
-    private final AtomicInteger nextNodeId;
+    private final GridConfig config;
+    private final Transport transport;
+    private final ControlPlane control;
+    private final Membership membership;
     private final Jmx jmx;
     private final MigrationManager migrations;
-    private final HotKeys hotKeys;
+    private final HotKeyControl hotKeys;
     private final KeyDirectory directory = new KeyDirectory(this);
-    private final IndexManager indexes;
+    private final IndexCoordinator indexes;
     private final QueryEngine queries;
-    private final Object tableLock = new Object();
-    /** @GuardedBy("membershipLock") */
-    private final Set<Integer> leaving = new HashSet<>();
-    /** @GuardedBy("membershipLock") */
-    private CompletableFuture<?> membershipTail = CompletableFuture.completedFuture(null);
-    private volatile GridNode[] peers;
+    /** getOrLoad's single flights, one per map: at most one load per key at a time in this JVM. */
+    private final ConcurrentHashMap<Integer, SingleFlight<Object, Object>> loads = new ConcurrentHashMap<>();
+    /** Every member started, by id (a member that left stays, to answer MOVED): copy-on-write. */
+    private volatile GridNode[] members = new GridNode[0];
+    /** The router the control plane sends through: the first member's, set once it starts. */
+    private volatile Router controlRouter;
     private volatile boolean closed;
 
-    private SlotGrid(Builder builder) {
+    SlotGrid(SlotGridBuilder builder) {
         this.name = builder.name != null ? builder.name : "slotgrid-" + GRID_COUNTER.incrementAndGet();
-        this.partitioner = builder.partitioner;
-        this.storeProvider = builder.storeProvider;
-        this.maxRedirects = builder.maxRedirects;
-        this.batching = builder.batching;
-        this.cutoverTimeoutNanos = builder.cutoverTimeout.toNanos();
+        this.config = builder.config(name);
         if (builder.jmx && Jmx.isRegistered(name)) {
             throw new IllegalArgumentException("a grid named '" + name + "' is already registered in this JVM's"
                     + " MBean server; choose another name or close that grid");
         }
-        this.hotKeys = new HotKeys(this, builder.hotKeyDetection, builder.hotKeyPolicy);
-        this.indexes = new IndexManager(this, builder.indexOutboxCapacity);
-        this.queries = new QueryEngine(this, indexes);
-        List<NodeInfo> infos = new ArrayList<>();
-        for (int i = 0; i < builder.nodes.size(); i++) {
-            infos.add(new NodeInfo(i, builder.nodes.get(i).name(), builder.nodes.get(i).weight()));
-        }
+        this.transport = builder.transport(config, this::memberName);
+        List<NodeInfo> infos = builder.nodeInfos();
         SlotTable initial = SlotTable.initial(infos);
-        this.table = new AtomicReference<>(initial);
-        this.nextNodeId = new AtomicInteger(infos.size());
-        GridNode[] nodes = new GridNode[infos.size()];
-        for (NodeInfo info : infos) {
-            nodes[info.id()] = new GridNode(this, info, initial);
-        }
-        this.peers = nodes;
+        this.control = new ControlPlane(this, initial);
+        this.hotKeys = new HotKeyControl(this, config.hotKeyDetection(), builder.hotKeyPolicy);
+        this.indexes = new IndexCoordinator(this);
+        this.queries = new QueryEngine(this, indexes);
+        this.membership = new Membership(this, infos.size());
         this.migrations = new MigrationManager(this, builder.migrationThrottle, builder.maxMigrationsInFlight,
                 builder.migrationBatchSize);
         this.jmx = builder.jmx ? new Jmx() : null;
         if (jmx != null) {
             jmx.registerGrid(this);
-            for (GridNode node : nodes) {
-                jmx.registerNode(name, node);
-            }
+        }
+        for (NodeInfo info : infos) {
+            startMember(info, initial);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "started grid " + name + " with " + initial);
     }
 
     /**
      * A builder with the defaults: 3 nodes of weight 1, partitioner {@code "crc16"}, store provider
-     * {@code "heap"}, JMX on, 16 redirects, 30 s cutover timeout, migrations throttled to 500,000
-     * entries/s, 2 in flight, batches of 256.
+     * {@code "heap"}, the in-JVM transport, JMX on, 16 redirects, 30 s cutover timeout, migrations
+     * throttled to 500,000 entries/s, 2 in flight, batches of 256.
      *
      * @return a new builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static SlotGridBuilder builder() {
+        return new SlotGridBuilder();
     }
 
     /** @return the grid's name (JMX and logs) */
@@ -128,16 +103,16 @@ public final class SlotGrid implements AutoCloseable {
 
     /** @return the partitioner that maps keys to slots */
     public Partitioner partitioner() {
-        return partitioner;
+        return config.partitioner();
     }
 
     /**
-     * The grid's newest slot table; each node's own may briefly lag it.
+     * The grid's newest slot table; each member's own may briefly lag it.
      *
      * @return the table
      */
     public SlotTable table() {
-        return table.get();
+        return control.latest();
     }
 
     /**
@@ -146,7 +121,13 @@ public final class SlotGrid implements AutoCloseable {
      * @return an immutable list
      */
     public List<GridNode> nodes() {
-        return activeNodes();
+        List<GridNode> active = new ArrayList<>();
+        for (GridNode node : members) {
+            if (node != null && node.isActive()) {
+                active.add(node);
+            }
+        }
+        return List.copyOf(active);
     }
 
     /**
@@ -158,13 +139,13 @@ public final class SlotGrid implements AutoCloseable {
      */
     public GridNode node(String nodeName) {
         Objects.requireNonNull(nodeName, "node name must not be null");
-        for (GridNode node : activeNodes()) {
+        for (GridNode node : nodes()) {
             if (node.name().equals(nodeName)) {
                 return node;
             }
         }
         throw new IllegalArgumentException("no active node named '" + nodeName + "'; nodes: "
-                + activeNodes().stream().map(GridNode::name).toList());
+                + nodes().stream().map(GridNode::name).toList());
     }
 
     /**
@@ -179,7 +160,7 @@ public final class SlotGrid implements AutoCloseable {
      */
     public <K, V> GridMap<K, V> map(String mapName) {
         requireOpen();
-        return activeNodes().get(0).map(mapName);
+        return nodes().get(0).map(mapName);
     }
 
     /**
@@ -189,7 +170,7 @@ public final class SlotGrid implements AutoCloseable {
      */
     public GridStats stats() {
         List<NodeStats> all = new ArrayList<>();
-        for (GridNode node : activeNodes()) {
+        for (GridNode node : nodes()) {
             all.add(node.stats());
         }
         return new GridStats(table().epoch(), all, migrations.stats());
@@ -208,26 +189,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<GridNode> addNode(String nodeName, int weight) {
-        GridNode node;
-        synchronized (membershipLock) {
-            requireOpen();
-            Objects.requireNonNull(nodeName, "node name must not be null");
-            for (GridNode existing : activeNodes()) {
-                if (existing.name().equals(nodeName)) {
-                    throw new IllegalArgumentException("a node named '" + nodeName + "' is already in the grid");
-                }
-            }
-            NodeInfo info = new NodeInfo(nextNodeId.get(), nodeName, weight);
-            nextNodeId.incrementAndGet();
-            SlotTable registered = updateTable(table -> table.withNode(info));
-            node = new GridNode(this, info, registered);
-            addPeer(node);
-            if (jmx != null) {
-                jmx.registerNode(name, node);
-            }
-            LOG.log(System.Logger.Level.DEBUG, () -> "registered " + node + "; moving its share of the slots");
-        }
-        return afterMembershipChanges(this::moveToPlannedLayout).thenApply(ignored -> node);
+        return membership.add(nodeName, weight);
     }
 
     /**
@@ -242,32 +204,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<Void> removeNode(String nodeName) {
-        GridNode leaving;
-        synchronized (membershipLock) {
-            requireOpen();
-            leaving = node(nodeName);
-            if (activeNodes().size() - this.leaving.size() <= 1) {
-                return CompletableFuture.failedFuture(new IllegalStateException("cannot remove '" + nodeName
-                        + "': it is the last node of the grid"));
-            }
-            this.leaving.add(leaving.id());
-        }
-        return afterMembershipChanges(() -> drain(leaving, 0)).handle((ignored, failure) -> {
-            synchronized (membershipLock) {
-                if (failure != null) {
-                    this.leaving.remove(leaving.id());
-                    throw failure instanceof CompletionException ? (CompletionException) failure : new CompletionException(failure);
-                }
-                updateTable(table -> table.withoutNode(leaving.id()));
-                leaving.markLeft();
-                this.leaving.remove(leaving.id());
-                if (jmx != null) {
-                    jmx.unregisterNode(name, leaving);
-                }
-                LOG.log(System.Logger.Level.DEBUG, () -> "removed " + leaving + "; " + table());
-                return null;
-            }
-        });
+        return membership.remove(nodeName);
     }
 
     /**
@@ -279,8 +216,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<Void> rebalance() {
-        requireOpen();
-        return afterMembershipChanges(this::moveToPlannedLayout);
+        return membership.rebalance();
     }
 
     /**
@@ -301,13 +237,17 @@ public final class SlotGrid implements AutoCloseable {
         requireOpen();
         checkSlot(slot);
         GridNode target = node(targetNodeName);
-        synchronized (membershipLock) {
-            if (leaving.contains(target.id())) {
-                return CompletableFuture.failedFuture(new IllegalStateException("node '" + targetNodeName
-                        + "' is leaving the grid; it takes no slots"));
-            }
+        if (membership.isLeaving(target.id())) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node '" + targetNodeName
+                    + "' is leaving the grid; it takes no slots"));
         }
         return migrations.migrate(slot, target.id());
+    }
+
+    private static void checkSlot(int slot) {
+        if (slot < 0 || slot >= SlotTable.SLOTS) {
+            throw new IllegalArgumentException("slot must be in [0, " + SlotTable.SLOTS + "), was " + slot);
+        }
     }
 
     /**
@@ -334,18 +274,30 @@ public final class SlotGrid implements AutoCloseable {
         return migrations.stats();
     }
 
-    // ---------------------------------------------------------------- secondary indexes and queries
+    // ---------------------------------------------------------------- plugins, indexes and queries
 
     /**
      * Registers an index extractor under its {@link IndexExtractor#name() name}, for this grid's
-     * nodes. Extractors listed in {@code META-INF/services/dev.slotgrid.spi.IndexExtractor} need no
+     * members. Extractors listed in {@code META-INF/services/dev.slotgrid.spi.IndexExtractor} need no
      * registration. Thread-safe.
      *
      * @param extractor the extractor; see its contract
      * @throws IllegalArgumentException if another extractor is registered under that name
      */
     public void registerExtractor(IndexExtractor extractor) {
-        indexes.registerExtractor(extractor);
+        config.plugins().registerExtractor(extractor);
+    }
+
+    /**
+     * Registers an entry processor under its {@link EntryProcessor#name() name}, for
+     * {@link GridMap#invoke}. Processors listed in
+     * {@code META-INF/services/dev.slotgrid.spi.EntryProcessor} need no registration. Thread-safe.
+     *
+     * @param processor the processor; see its contract
+     * @throws IllegalArgumentException if another processor is registered under that name
+     */
+    public void registerProcessor(EntryProcessor<?, ?, ?> processor) {
+        config.plugins().registerProcessor(processor);
     }
 
     /**
@@ -354,9 +306,9 @@ public final class SlotGrid implements AutoCloseable {
      * maintain the index; the call first waits for writes in progress to finish (microseconds
      * normally; a remapping function that never returns makes it fail after 5 minutes).
      *
-     * <p>LOCAL: every slot on every node is indexed in place, each entry under its key's lock. GLOBAL:
-     * every entry is sent through its owner's outbox and the call waits until the outboxes have
-     * applied it; for a unique index, values held by more than one key make the call fail.
+     * <p>LOCAL: every slot on every member is indexed in place, each entry under its key's lock.
+     * GLOBAL: every entry is sent through its owner's outbox and the call waits until the outboxes
+     * have applied it; for a unique index, values held by more than one key make the call fail.
      *
      * <p>Thread-safety: index additions are serialized; map operations and queries never wait for
      * them. Cost: a pass over the map's entries (a GLOBAL index also writes one index entry per
@@ -396,12 +348,12 @@ public final class SlotGrid implements AutoCloseable {
      */
     public <K, V> GridQuery<K, V> query(String mapName) {
         requireOpen();
-        return activeNodes().get(0).query(mapName);
+        return nodes().get(0).query(mapName);
     }
 
     /**
-     * The lag of the GLOBAL indexes: updates waiting in each node's outbox and the age of the
-     * oldest. Cost: one read of a few counters per node.
+     * The lag of the GLOBAL indexes: updates waiting in each member's outbox and the age of the
+     * oldest. Cost: one read of a few counters per member.
      *
      * @return a snapshot
      */
@@ -422,6 +374,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the outboxes do not drain in time, or the grid is closed
      */
     public IndexVerification verifyIndex(String mapName, String indexName) {
+        Objects.requireNonNull(indexName, "index name must not be null");
         return indexes.verify(mapName, indexName);
     }
 
@@ -429,7 +382,7 @@ public final class SlotGrid implements AutoCloseable {
 
     /**
      * Declares a map mergeable: its values fold with {@code merger}, which lets a write-hot key be
-     * salted into parts on several nodes (writes with {@link GridMap#add} land in one part, reads
+     * salted into parts on several members (writes with {@link GridMap#add} land in one part, reads
      * fold them all). Idempotent for the same merger.
      *
      * @param mapName the map
@@ -438,11 +391,14 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the map is already mergeable with another merger
      */
     public void declareMergeable(String mapName, String mergerName) {
-        declareMergeable(mapName, Plugins.load(Merger.class, mergerName));
+        requireOpen();
+        config.plugins().merger(mergerName); // fails here, naming what is available, if unknown or null
+        hotKeys.declareMergeable(mapId(mapName), mergerName);
     }
 
     /**
-     * Declares a map mergeable with a merger instance; see {@link #declareMergeable(String, String)}.
+     * Declares a map mergeable with a merger instance, registered under its name; see
+     * {@link #declareMergeable(String, String)}.
      *
      * @param mapName the map
      * @param merger the merger; see its contract
@@ -451,7 +407,8 @@ public final class SlotGrid implements AutoCloseable {
     public void declareMergeable(String mapName, Merger<?> merger) {
         requireOpen();
         Objects.requireNonNull(merger, "merger must not be null");
-        hotKeys.declareMergeable(maps.idOf(mapName), merger);
+        config.plugins().registerMerger(merger);
+        hotKeys.declareMergeable(mapId(mapName), merger.name());
     }
 
     /**
@@ -466,12 +423,12 @@ public final class SlotGrid implements AutoCloseable {
     public void nearCache(String mapName, Object key, boolean enabled) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        slotOf(key);
-        hotKeys.nearCache(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), enabled, false, "requested");
+        config.slotOf(key);
+        hotKeys.nearCache(mapId(mapName), ByteArrayKey.storedForm(key, true), enabled, false, "requested");
     }
 
     /**
-     * Splits a key of a mergeable map into {@code parts} parts on distinct nodes (where there are
+     * Splits a key of a mergeable map into {@code parts} parts on distinct members (where there are
      * enough), changes the part count, or ({@code 0}) folds the parts back into one entry. No write
      * is lost across the change; reads keep folding the old parts until they are folded in. Kept
      * until changed, whatever the policy's cooldown.
@@ -488,14 +445,14 @@ public final class SlotGrid implements AutoCloseable {
         if (parts < 0 || parts > 256) {
             throw new IllegalArgumentException("parts must be between 0 and 256, was " + parts);
         }
-        slotOf(key);
-        hotKeys.salt(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
+        config.slotOf(key);
+        hotKeys.salt(mapId(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
     }
 
     /**
      * The last resort for a hot key: pins it to a slot of its own, and that slot to {@code nodeName}
      * (a node added for it, typically). The key directory is published with the slot table and
-     * versioned by its epoch; every node routes the key there from then on. The key's writers pause
+     * versioned by its epoch; every member routes the key there from then on. The key's writers pause
      * for microseconds while it moves, as in a migration's cutover; its readers never wait.
      *
      * <p>Cost: a scan for an empty slot, possibly the migration of that (empty) slot to the node, and
@@ -511,8 +468,9 @@ public final class SlotGrid implements AutoCloseable {
     public int pin(String mapName, Object key, String nodeName) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        int natural = slotOf(key);
-        return directory.pin(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), natural, node(nodeName));
+        int natural = config.slotOf(key);
+        GridNode node = node(nodeName);
+        return directory.pin(mapId(mapName), ByteArrayKey.storedForm(key, true), natural, node.id(), node.name());
     }
 
     /**
@@ -526,7 +484,7 @@ public final class SlotGrid implements AutoCloseable {
     public boolean unpin(String mapName, Object key) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        return directory.unpin(maps.idOf(mapName), ByteArrayKey.storedForm(key, true), slotOf(key));
+        return directory.unpin(mapId(mapName), ByteArrayKey.storedForm(key, true), config.slotOf(key));
     }
 
     /**
@@ -539,62 +497,13 @@ public final class SlotGrid implements AutoCloseable {
         return hotKeys.stats();
     }
 
-    /** Runs {@code change} after every membership change asked for before it, whatever their outcome. */
-    private <T> CompletableFuture<T> afterMembershipChanges(java.util.function.Supplier<CompletableFuture<T>> change) {
-        synchronized (membershipLock) {
-            CompletableFuture<T> result = membershipTail.handle((ignored, failure) -> null)
-                    .thenCompose(ignored -> change.get());
-            membershipTail = result;
-            return result;
-        }
-    }
-
     /**
-     * Moves every slot off a leaving node; again if a migration requested before the node began to
-     * leave brought it a slot meanwhile (bounded).
-     */
-    private CompletableFuture<Void> drain(GridNode node, int round) {
-        return moveToPlannedLayout().thenCompose(ignored -> {
-            int owned = table().slotCount(node.id());
-            if (owned == 0) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (round >= 8) {
-                return CompletableFuture.failedFuture(new IllegalStateException("node '" + node.name() + "' still owns "
-                        + owned + " slots after " + round + " rounds of moves; migrations to it keep arriving"));
-            }
-            return drain(node, round + 1);
-        });
-    }
-
-    /** Plans the layout over the members that stay and migrates every slot that must move. */
-    private CompletableFuture<Void> moveToPlannedLayout() {
-        List<NodeInfo> members = new ArrayList<>();
-        SlotTable current = table();
-        synchronized (membershipLock) {
-            for (NodeInfo info : current.nodes()) {
-                if (!leaving.contains(info.id())) {
-                    members.add(info);
-                }
-            }
-        }
-        Plan plan = PlacementPlanner.plan(current, members);
-        LOG.log(System.Logger.Level.DEBUG, () -> "moving " + plan.moves().size() + " slots");
-        CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
-        for (int i = 0; i < moves.length; i++) {
-            Move move = plan.moves().get(i);
-            moves[i] = migrations.migrate(move.slot(), move.to());
-        }
-        return CompletableFuture.allOf(moves);
-    }
-
-    /**
-     * Closes the grid: every node leaves, MBeans are unregistered, data is dropped. Idempotent.
+     * Closes the grid: every member leaves, MBeans are unregistered, data is dropped. Idempotent.
      * Calls in flight may complete; later calls throw {@link IllegalStateException}.
      */
     @Override
     public void close() {
-        synchronized (membershipLock) {
+        synchronized (membership.lock()) {
             if (closed) {
                 return;
             }
@@ -603,11 +512,12 @@ public final class SlotGrid implements AutoCloseable {
             migrations.shutdown();
             indexes.close();
             queries.close();
-            for (GridNode node : peers) {
+            for (GridNode node : members) {
                 if (node != null) {
-                    node.markLeft();
+                    node.member().close();
                 }
             }
+            transport.close();
             if (jmx != null) {
                 jmx.unregisterAll();
             }
@@ -620,63 +530,98 @@ public final class SlotGrid implements AutoCloseable {
         return closed;
     }
 
-    // ---------------------------------------------------------------- package-private plumbing
+    // ---------------------------------------------------------------- for the control plane's parts
 
-    int slotOf(Object key) {
-        return Partitioner.checkedSlotOf(partitioner, key);
+    GridConfig config() {
+        return config;
     }
 
-    IndexManager indexes() {
-        return indexes;
+    Transport transport() {
+        return transport;
+    }
+
+    ControlPlane control() {
+        return control;
+    }
+
+    MigrationManager migrations() {
+        return migrations;
+    }
+
+    HotKeyControl hotKeyControl() {
+        return hotKeys;
     }
 
     QueryEngine queries() {
         return queries;
     }
 
-    MapRegistry maps() {
-        return maps;
+    /** The router the control plane sends its own requests through (the first member's). */
+    Router controlRouter() {
+        return controlRouter;
     }
 
-    HotKeys hotKeys() {
-        return hotKeys;
+    int mapId(String mapName) {
+        return control.mapId(mapName);
     }
 
-    int maxRedirects() {
-        return maxRedirects;
+    int internalMapId(String mapName) {
+        return control.internalMapId(mapName);
     }
 
-    boolean batching() {
-        return batching;
+    String mapName(int mapId) {
+        return control.mapName(mapId);
     }
 
-    long cutoverTimeoutNanos() {
-        return cutoverTimeoutNanos;
+    boolean isInternalMap(int mapId) {
+        return control.isInternal(mapId);
     }
 
-    /** The node with an id, active or not (a node that left still answers MOVED for stale callers). */
-    GridNode peer(int id) {
-        return peers[id];
+    SingleFlight<Object, Object> loads(int mapId) {
+        return loads.computeIfAbsent(mapId, id -> new SingleFlight<>());
     }
 
-    List<GridNode> activeNodes() {
-        List<GridNode> active = new ArrayList<>();
-        for (GridNode node : peers) {
+    /** getOrLoad's coalesced calls and loads, over every map. */
+    long[] loadCounters() {
+        long coalesced = 0;
+        long count = 0;
+        for (SingleFlight<Object, Object> flight : loads.values()) {
+            coalesced += flight.coalesced();
+            count += flight.loads();
+        }
+        return new long[] {coalesced, count};
+    }
+
+    /** Ids of the members in the grid now (not left). */
+    List<Integer> activeMemberIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (GridNode node : members) {
             if (node != null && node.isActive()) {
-                active.add(node);
+                ids.add(node.id());
             }
         }
-        return List.copyOf(active);
+        return ids;
     }
 
-    IntFunction<ConcurrentMap<Object, Object>> opener(int slot) {
-        return mapId -> storeProvider.open(maps.nameOf(mapId), slot);
-    }
-
-    private static void checkSlot(int slot) {
-        if (slot < 0 || slot >= SlotTable.SLOTS) {
-            throw new IllegalArgumentException("slot must be in [0, " + SlotTable.SLOTS + "), was " + slot);
+    /** Ids of every member started and not closed, those that left included (they still answer MOVED). */
+    List<Integer> liveMemberIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (GridNode node : members) {
+            if (node != null) {
+                ids.add(node.id());
+            }
         }
+        return ids;
+    }
+
+    private String memberName(int id) {
+        GridNode[] all = members;
+        return id >= 0 && id < all.length && all[id] != null ? all[id].name() : "member-" + id;
+    }
+
+    boolean isActiveMember(int id) {
+        GridNode[] all = members;
+        return id >= 0 && id < all.length && all[id] != null && all[id].isActive();
     }
 
     void requireOpen() {
@@ -685,327 +630,36 @@ public final class SlotGrid implements AutoCloseable {
         }
     }
 
-    private void addPeer(GridNode node) {
-        GridNode[] next = Arrays.copyOf(peers, Math.max(peers.length, node.id() + 1));
-        next[node.id()] = node;
-        peers = next;
+    /**
+     * Starts a member in this JVM, reachable through the transport, and tells it everything the
+     * others know before any slot is given to it. It is listed first, so that a change made
+     * meanwhile reaches it either by that change's own message or by the state sent after.
+     */
+    GridNode startMember(NodeInfo info, SlotTable table) {
+        Member member = new Member(info, config, table, transport, control);
+        transport.bind(info.id(), member);
+        GridNode node = new GridNode(this, member);
+        synchronized (this) {
+            GridNode[] next = Arrays.copyOf(members, Math.max(members.length, info.id() + 1));
+            next[info.id()] = node;
+            members = next;
+            if (controlRouter == null) {
+                controlRouter = member.router();
+            }
+        }
+        control.syncCatalog(info.id());
+        indexes.syncNewMember(info.id());
+        hotKeys.syncNewMember(info.id());
+        member.adopt(control.latest());
+        if (jmx != null) {
+            jmx.registerNode(name, node);
+        }
+        return node;
     }
 
-    /**
-     * Derives the next table from the current one and publishes it to every node, serialized with
-     * every other table change. {@code change} may also act (e.g. hand a slot over) before the
-     * table that shows it is published; if it throws, nothing is published.
-     *
-     * @return the published table
-     */
-    SlotTable updateTable(java.util.function.UnaryOperator<SlotTable> change) {
-        synchronized (tableLock) {
-            SlotTable next = change.apply(table.get());
-            table.set(next);
-            for (GridNode node : peers) {
-                if (node != null) {
-                    node.adopt(next);
-                }
-            }
-            return next;
-        }
-    }
-
-    // ---------------------------------------------------------------- builder
-
-    /**
-     * Configures and starts a {@link SlotGrid}. Not thread-safe; use one builder per grid.
-     * {@link #build()} validates everything and names the first wrong value.
-     */
-    public static final class Builder {
-
-        /** The most nodes a builder starts. */
-        public static final int MAX_NODES = 1024;
-
-        private record NodeSpec(String name, int weight) {
-        }
-
-        private final List<NodeSpec> nodes = new ArrayList<>(List.of(new NodeSpec("node-0", 1),
-                new NodeSpec("node-1", 1), new NodeSpec("node-2", 1)));
-        private boolean explicitNodes;
-        private String name;
-        private Partitioner partitioner = new Crc16Partitioner();
-        private StoreProvider storeProvider = new HeapStoreProvider();
-        private boolean jmx = true;
-        private int maxRedirects = 16;
-        private Duration cutoverTimeout = Duration.ofSeconds(30);
-        private long migrationThrottle = 500_000;
-        private int maxMigrationsInFlight = 2;
-        private int migrationBatchSize = 256;
-        private int indexOutboxCapacity = 65_536;
-        private boolean hotKeyDetection = true;
-        private boolean batching = true;
-        private HotKeyPolicy hotKeyPolicy;
-
-        private Builder() {
-        }
-
-        /**
-         * Whether asynchronous single-key calls entering through a node travel in per-owner
-         * batches (default on; counted in {@link HotKeyStats#batches()}); off runs each at once.
-         *
-         * @param enabled whether to batch
-         * @return this builder
-         */
-        public Builder batching(boolean enabled) {
-            this.batching = enabled;
-            return this;
-        }
-
-        /**
-         * Whether each node samples its operations to find hot keys (default on; about one
-         * operation in 16 is sampled into a lock-free queue). Off also turns the policy off.
-         *
-         * @param enabled whether to detect
-         * @return this builder
-         */
-        public Builder hotKeyDetection(boolean enabled) {
-            this.hotKeyDetection = enabled;
-            return this;
-        }
-
-        /**
-         * Lets the grid act on hot keys by itself: near cache for read-hot keys, salting for
-         * write-hot keys of mergeable maps, and a return to normal when they cool down (default:
-         * no automatic action; the manual API always works). Near caching lets readers see values
-         * up to the policy's TTL old; choose it knowingly.
-         *
-         * @param policy the thresholds, from {@link HotKeyPolicy#defaults()}
-         * @return this builder
-         */
-        public Builder hotKeyPolicy(HotKeyPolicy policy) {
-            this.hotKeyPolicy = Objects.requireNonNull(policy, "hotKeyPolicy must not be null");
-            return this;
-        }
-
-        /**
-         * Caps the entries all migrations together ship per second (default 500,000), so that a
-         * rebalance leaves the grid's CPU to its traffic. Each slot also counts as 256 entries for
-         * its fixed costs, so the default moves at most about 2,000 nearly empty slots a second.
-         *
-         * @param entriesPerSecond 1 to 1,000,000,000
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder migrationThrottle(long entriesPerSecond) {
-            if (entriesPerSecond < 1 || entriesPerSecond > 1_000_000_000L) {
-                throw new IllegalArgumentException("migrationThrottle must be between 1 and 1000000000 entries per second, was "
-                        + entriesPerSecond);
-            }
-            this.migrationThrottle = entriesPerSecond;
-            return this;
-        }
-
-        /**
-         * How many slot migrations run at once (default 2); more are queued.
-         *
-         * @param migrations 1 to 64
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder maxMigrationsInFlight(int migrations) {
-            if (migrations < 1 || migrations > 64) {
-                throw new IllegalArgumentException("maxMigrationsInFlight must be between 1 and 64, was " + migrations);
-            }
-            this.maxMigrationsInFlight = migrations;
-            return this;
-        }
-
-        /**
-         * Entries per batch of a slot's snapshot copy (default 256).
-         *
-         * @param entries 1 to 65536
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder migrationBatchSize(int entries) {
-            if (entries < 1 || entries > 65536) {
-                throw new IllegalArgumentException("migrationBatchSize must be between 1 and 65536, was " + entries);
-            }
-            this.migrationBatchSize = entries;
-            return this;
-        }
-
-        /**
-         * How many GLOBAL index updates a node's outbox holds before writers wait (default 65,536).
-         * A write to a map with a GLOBAL index that finds its node's outbox full waits, after its
-         * entry is stored and outside every lock, until the outbox's drainer has made room: the
-         * index lag stays bounded and so does the memory it takes. The write itself is never
-         * refused; {@link IndexStats.Node#writerWaits()} counts the waits.
-         *
-         * @param updates 1,024 to 16,777,216
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder indexOutboxCapacity(int updates) {
-            if (updates < 1_024 || updates > 16_777_216) {
-                throw new IllegalArgumentException("indexOutboxCapacity must be between 1024 and 16777216 updates, was "
-                        + updates);
-            }
-            this.indexOutboxCapacity = updates;
-            return this;
-        }
-
-        /**
-         * Starts {@code count} nodes of weight 1 named {@code node-0 .. node-(count-1)}, replacing
-         * any node given before.
-         *
-         * @param count 1 to {@value #MAX_NODES}
-         * @return this builder
-         * @throws IllegalArgumentException if {@code count} is out of range
-         */
-        public Builder nodes(int count) {
-            if (count < 1 || count > MAX_NODES) {
-                throw new IllegalArgumentException("nodes must be between 1 and " + MAX_NODES + ", was " + count);
-            }
-            nodes.clear();
-            for (int i = 0; i < count; i++) {
-                nodes.add(new NodeSpec("node-" + i, 1));
-            }
-            explicitNodes = false;
-            return this;
-        }
-
-        /**
-         * Adds a named node with a placement weight; the first call replaces the default nodes.
-         *
-         * @param nodeName a unique, non-blank name
-         * @param weight 1 to 65536; a node of weight 2 gets twice the slots
-         * @return this builder
-         * @throws IllegalArgumentException if the name is blank or taken, or the weight out of range
-         */
-        public Builder node(String nodeName, int weight) {
-            Objects.requireNonNull(nodeName, "node name must not be null");
-            new NodeInfo(0, nodeName, weight); // validates name and weight with their messages
-            if (!explicitNodes) {
-                nodes.clear();
-                explicitNodes = true;
-            }
-            if (nodes.stream().anyMatch(spec -> spec.name().equals(nodeName))) {
-                throw new IllegalArgumentException("node name '" + nodeName + "' is given twice");
-            }
-            if (nodes.size() == MAX_NODES) {
-                throw new IllegalArgumentException("at most " + MAX_NODES + " nodes");
-            }
-            nodes.add(new NodeSpec(nodeName, weight));
-            return this;
-        }
-
-        /**
-         * Names the grid (JMX object names and logs). Default: {@code slotgrid-<n>}.
-         *
-         * @param gridName a non-blank name unique among this JVM's open grids
-         * @return this builder
-         */
-        public Builder name(String gridName) {
-            Objects.requireNonNull(gridName, "grid name must not be null");
-            if (gridName.isBlank()) {
-                throw new IllegalArgumentException("grid name must not be blank");
-            }
-            this.name = gridName;
-            return this;
-        }
-
-        /**
-         * Selects the partitioner plugin by name through {@link java.util.ServiceLoader}.
-         *
-         * @param pluginName for example {@code "crc16"} (the default) or {@code "murmur3"}
-         * @return this builder
-         * @throws IllegalArgumentException if no partitioner has that name; the message lists those available
-         */
-        public Builder partitioner(String pluginName) {
-            this.partitioner = Plugins.load(Partitioner.class, pluginName);
-            return this;
-        }
-
-        /**
-         * Uses a partitioner instance.
-         *
-         * @param instance the partitioner
-         * @return this builder
-         */
-        public Builder partitioner(Partitioner instance) {
-            this.partitioner = Objects.requireNonNull(instance, "partitioner must not be null");
-            return this;
-        }
-
-        /**
-         * Selects the store provider plugin by name through {@link java.util.ServiceLoader}.
-         *
-         * @param pluginName for example {@code "heap"} (the default)
-         * @return this builder
-         * @throws IllegalArgumentException if no store provider has that name
-         */
-        public Builder storeProvider(String pluginName) {
-            this.storeProvider = Plugins.load(StoreProvider.class, pluginName);
-            return this;
-        }
-
-        /**
-         * Registers MBeans for the grid and its nodes (default on).
-         *
-         * @param enabled whether to register
-         * @return this builder
-         */
-        public Builder jmx(boolean enabled) {
-            this.jmx = enabled;
-            return this;
-        }
-
-        /**
-         * How many MOVED redirects one call follows before it fails (default 16).
-         *
-         * @param redirects 1 to 1000
-         * @return this builder
-         * @throws IllegalArgumentException if out of range
-         */
-        public Builder maxRedirects(int redirects) {
-            if (redirects < 1 || redirects > 1000) {
-                throw new IllegalArgumentException("maxRedirects must be between 1 and 1000, was " + redirects);
-            }
-            this.maxRedirects = redirects;
-            return this;
-        }
-
-        /**
-         * How long a write retries a slot stuck in its cutover window before it fails (default 30 s;
-         * a healthy cutover takes micro- to milliseconds).
-         *
-         * @param timeout positive
-         * @return this builder
-         * @throws IllegalArgumentException if not positive
-         */
-        public Builder cutoverTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "cutoverTimeout must not be null");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("cutoverTimeout must be positive, was " + timeout);
-            }
-            this.cutoverTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * Starts the grid.
-         *
-         * @return the running grid
-         * @throws IllegalArgumentException if a grid of the same name is open in this JVM
-         */
-        public SlotGrid build() {
-            if (hotKeyPolicy != null && !hotKeyDetection) {
-                throw new IllegalArgumentException("a hotKeyPolicy needs hotKeyDetection on");
-            }
-            Set<String> names = new HashSet<>();
-            for (NodeSpec spec : nodes) {
-                if (!names.add(spec.name())) {
-                    throw new IllegalArgumentException("node name '" + spec.name() + "' is given twice");
-                }
-            }
-            return new SlotGrid(this);
+    void memberLeft(GridNode node) {
+        if (jmx != null) {
+            jmx.unregisterNode(name, node);
         }
     }
 }

@@ -2,14 +2,17 @@ package dev.slotgrid;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import dev.slotgrid.spi.StoreProvider;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 
 /**
  * One slot on one node: the slot's store of every named map and its place in the migration
- * protocol (see ARCHITECTURE.md, "Live slot migration").
+ * protocol (see docs/architecture.md, "A live migration of one slot").
  *
  * <p>Concurrency:
  * <ul>
@@ -29,8 +32,12 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  *   <li>Readers read {@code word} once and never write it: they never wait. A reader that saw a
  *       readable state keeps reading this object's maps even if the slot is handed over meanwhile;
  *       it linearizes at its state read, before the handover. Dropped data is therefore never
- *       cleared in place: the node swaps in a new {@code FORWARDED} marker and lets the GC reclaim
- *       this store once its last reader is gone.
+ *       cleared in place: the member swaps in a new {@code FORWARDED} marker and lets the GC reclaim
+ *       this store once its last reader is gone. When the store provider releases stores
+ *       ({@link StoreProvider#close} is overridden), readers also count themselves in
+ *       {@code readers} ({@link #enterRead}: increment, then re-read the state; Dekker's pattern
+ *       with {@link #retire}, which reads {@code readers} after the state became {@code FORWARDED}):
+ *       so {@code close} is called only once no reader can touch the store.
  *   <li>{@code maps} is a copy-on-write array published by CAS: never mutated once visible. So is
  *       {@code localIndexes}, the slot's LOCAL secondary indexes by index id. They belong to this
  *       store like its maps: writers change them inside the atomic update of the key
@@ -74,6 +81,8 @@ final class SlotStore {
 
     final int slot;
     private final IntFunction<ConcurrentMap<Object, Object>> opener;
+    /** Readers inside, counted only when the provider releases stores; {@code null} otherwise. */
+    private final LongAdder readers;
 
     private volatile long word;
     private volatile ConcurrentMap<Object, Object>[] maps;
@@ -94,25 +103,28 @@ final class SlotStore {
 
     @SuppressWarnings("unchecked")
     private SlotStore(int slot, int state, long ownerEpoch, int importingFrom,
-            IntFunction<ConcurrentMap<Object, Object>> opener) {
+            IntFunction<ConcurrentMap<Object, Object>> opener, boolean trackReaders) {
         this.slot = slot;
         this.opener = opener;
+        this.readers = trackReaders ? new LongAdder() : null;
         this.importingFrom = importingFrom;
         this.ownerEpoch = ownerEpoch;
         this.maps = new ConcurrentMap[0];
         this.word = (long) state << 32;
     }
 
-    static SlotStore owned(int slot, long ownerEpoch, IntFunction<ConcurrentMap<Object, Object>> opener) {
-        return new SlotStore(slot, OWNED, ownerEpoch, -1, opener);
+    static SlotStore owned(int slot, long ownerEpoch, IntFunction<ConcurrentMap<Object, Object>> opener,
+            boolean trackReaders) {
+        return new SlotStore(slot, OWNED, ownerEpoch, -1, opener, trackReaders);
     }
 
-    static SlotStore importing(int slot, int from, IntFunction<ConcurrentMap<Object, Object>> opener) {
-        return new SlotStore(slot, IMPORTING, Long.MAX_VALUE, from, opener);
+    static SlotStore importing(int slot, int from, IntFunction<ConcurrentMap<Object, Object>> opener,
+            boolean trackReaders) {
+        return new SlotStore(slot, IMPORTING, Long.MAX_VALUE, from, opener, trackReaders);
     }
 
     static SlotStore forwarded(int slot, int to, long epoch) {
-        SlotStore marker = new SlotStore(slot, FORWARDED, Long.MAX_VALUE, -1, null);
+        SlotStore marker = new SlotStore(slot, FORWARDED, Long.MAX_VALUE, -1, null, false);
         marker.forwardTo = to;
         marker.forwardEpoch = epoch;
         return marker;
@@ -235,6 +247,61 @@ final class SlotStore {
             next[indexId] = null;
             if (LOCAL_INDEXES.compareAndSet(this, current, next)) {
                 return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- readers and release
+
+    /** Whether a provider releases its stores, so that readers must be counted before a store is closed. */
+    static boolean providerCloses(StoreProvider provider) {
+        try {
+            return provider.getClass().getMethod("close", String.class, int.class, ConcurrentMap.class)
+                    .getDeclaringClass() != StoreProvider.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A counted reader enters (only for a provider that releases stores): {@code false}, and not
+     * counted, if the store is forwarded already; the reader then goes where it was forwarded.
+     */
+    boolean enterRead() {
+        readers.increment();
+        if (state() == FORWARDED) { // re-read after the increment: pairs with retire's read of readers
+            readers.decrement();
+            return false;
+        }
+        return true;
+    }
+
+    void exitRead() {
+        readers.decrement();
+    }
+
+    /**
+     * Releases a forwarded store's maps through the provider once no counted reader is inside
+     * (readers are short: a read or one slot of a query). Bounded: after 60 s the maps are left to
+     * the garbage collector unreleased, with a warning.
+     */
+    void retire(StoreProvider provider, IntFunction<String> mapName) {
+        if (readers == null) {
+            return; // the provider releases nothing
+        }
+        long start = System.nanoTime();
+        for (int attempt = 0; readers.sum() != 0; attempt++) {
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(60)) {
+                System.getLogger(SlotStore.class.getName()).log(System.Logger.Level.WARNING, "slot " + slot
+                        + ": readers stayed inside a dropped store for 60 s; its maps are not released");
+                return;
+            }
+            Backoff.pause(attempt);
+        }
+        ConcurrentMap<Object, Object>[] all = maps;
+        for (int mapId = 0; mapId < all.length; mapId++) {
+            if (all[mapId] != null) {
+                provider.close(mapName.apply(mapId), slot, all[mapId]);
             }
         }
     }

@@ -18,6 +18,13 @@ public final class UniqueIndexViolationException extends RuntimeException {
         this.indexValue = indexValue;
     }
 
+    /** The same violation rebuilt on the caller's side of a transport that copies replies. */
+    UniqueIndexViolationException(String message, String indexName, Object indexValue) {
+        super(message);
+        this.indexName = indexName;
+        this.indexValue = indexValue;
+    }
+
     /** @return the unique index that rejected the write */
     public String indexName() {
         return indexName;

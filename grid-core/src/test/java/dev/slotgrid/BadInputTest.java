@@ -640,11 +640,11 @@ class BadInputTest {
                 "cooldown must be between 100 ms and 1 hour");
     }
 
-    // ---------------------------------------------------------------- SlotGrid.Builder
+    // ---------------------------------------------------------------- SlotGridBuilder
 
     @Test
     void builder_eachBadValue_isNamed() {
-        SlotGrid.Builder builder = SlotGrid.builder();
+        SlotGridBuilder builder = SlotGrid.builder();
         rejectsNull(() -> builder.hotKeyPolicy(null), "hotKeyPolicy must not be null");
         rejects(() -> builder.migrationThrottle(0), IllegalArgumentException.class, "migrationThrottle must be between");
         rejects(() -> builder.maxMigrationsInFlight(0), IllegalArgumentException.class, "maxMigrationsInFlight");

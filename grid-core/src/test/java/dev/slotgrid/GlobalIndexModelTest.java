@@ -75,10 +75,10 @@ class GlobalIndexModelTest {
             // the slots that move: the keys', and those of a share of the index values
             List<Integer> moving = new ArrayList<>(tags.keySet());
             for (int c = 0; c < CITIES; c++) {
-                moving.add(grid.slotOf(city(c)));
+                moving.add(grid.partitioner().slotOf(city(c)));
             }
             for (int e = 0; e < EMAILS; e += 10) {
-                moving.add(grid.slotOf(email(e)));
+                moving.add(grid.partitioner().slotOf(email(e)));
             }
             AtomicReferenceArray<Account> model = new AtomicReferenceArray<>(KEYS);
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();

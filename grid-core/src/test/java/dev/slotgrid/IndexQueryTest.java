@@ -116,7 +116,7 @@ class IndexQueryTest {
             QueryResult<String, String> result = grid.<String, String>query("people").eq("by-city", "Paris")
                     .partitionKey("{tenant-a}:0").execute();
             assertThat(result.slotsQueried()).isEqualTo(1);
-            assertThat(result.plan()).contains("in slot " + grid.slotOf("{tenant-a}"));
+            assertThat(result.plan()).contains("in slot " + grid.partitioner().slotOf("{tenant-a}"));
             assertThat(result.keys()).hasSize(25).allMatch(k -> k.startsWith("{tenant-a}:"));
         }
     }

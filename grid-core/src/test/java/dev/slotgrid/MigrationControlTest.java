@@ -59,13 +59,13 @@ class MigrationControlTest {
             int owner = grid.table().ownerOf(SLOT);
             String target = otherNode(grid);
             GridNode targetNode = grid.node(target);
-            SlotStore targetBefore = targetNode.store(SLOT);
+            SlotStore targetBefore = SlotKeys.store(targetNode, SLOT);
 
             CompletableFuture<Void> migration = grid.migrate(SLOT, target);
             Awaitility.await().atMost(Duration.ofSeconds(COPY_TIMEOUT_SECONDS))
                     .until(() -> grid.migrationStats().entriesMoved() >= 500);
             assertThat(grid.table().migratingTo(SLOT)).isEqualTo(targetNode.id());
-            assertThat(targetNode.store(SLOT).state()).isEqualTo(SlotStore.IMPORTING);
+            assertThat(SlotKeys.store(targetNode, SLOT).state()).isEqualTo(SlotStore.IMPORTING);
             map.put("{" + TAG + "}:during", -1); // a write while it copies
 
             assertThat(grid.cancelMigration(SLOT)).isTrue();
@@ -74,8 +74,8 @@ class MigrationControlTest {
 
             assertThat(grid.table().ownerOf(SLOT)).isEqualTo(owner);
             assertThat(grid.table().migratingTo(SLOT)).isEqualTo(-1);
-            assertThat(grid.peer(owner).store(SLOT).state()).isEqualTo(SlotStore.OWNED);
-            assertThat(targetNode.store(SLOT)).as("the target keeps no residue").isSameAs(targetBefore);
+            assertThat(SlotKeys.store(SlotKeys.byId(grid, owner), SLOT).state()).isEqualTo(SlotStore.OWNED);
+            assertThat(SlotKeys.store(targetNode, SLOT)).as("the target keeps no residue").isSameAs(targetBefore);
             assertThat(grid.stats().node(target).entries()).isZero();
             assertThat(map.mappingCount()).isEqualTo(ENTRIES + 1);
             for (int i = 0; i < ENTRIES; i += 97) {
@@ -156,7 +156,7 @@ class MigrationControlTest {
             List<GridNode> others = grid.nodes().stream().filter(n -> n.id() != owner).toList();
             CompletableFuture<Void> first = grid.migrate(SLOT, others.get(0).name());
             CompletableFuture<Void> second = grid.migrate(SLOT, others.get(1).name());
-            CompletableFuture<Void> back = grid.migrate(SLOT, grid.peer(owner).name());
+            CompletableFuture<Void> back = grid.migrate(SLOT, SlotKeys.byId(grid, owner).name());
             CompletableFuture.allOf(first, second, back).get(COPY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             assertThat(grid.table().ownerOf(SLOT)).isEqualTo(owner);
             assertThat(grid.migrationStats().cutovers()).isEqualTo(3);

@@ -33,7 +33,7 @@ class SaltedKeyGridTest {
     }
 
     private static SaltedKey saltOf(SlotGrid grid, String map, Object key) {
-        return grid.hotKeys().state(grid.maps().idOf(map)).salts.get(key);
+        return grid.nodes().get(0).member().hotKeys().state(grid.mapId(map)).salts.get(key);
     }
 
     @Test

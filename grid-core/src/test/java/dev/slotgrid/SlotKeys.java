@@ -12,6 +12,16 @@ final class SlotKeys {
     private SlotKeys() {
     }
 
+    /** The node of a grid with an id, active or not. */
+    static GridNode byId(SlotGrid grid, int id) {
+        return grid.nodes().stream().filter(n -> n.id() == id).findFirst().orElseThrow();
+    }
+
+    /** The store a member holds for a slot: what it serves, or {@code null}. */
+    static SlotStore store(GridNode node, int slot) {
+        return node.member().store(slot);
+    }
+
     /** {@code count} hash-tag texts, each in a different slot, by slot; deterministic. */
     static Map<Integer, String> tagsInDistinctSlots(int count) {
         Map<Integer, String> tags = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ class SlotStoreAdmissionTest {
     /** The slot a key leaves, with one write routed by the table from before the move. */
     public static class KeyLeavingASlot {
 
-        private final SlotStore store = SlotStore.owned(0, 0, mapId -> new ConcurrentHashMap<>());
+        private final SlotStore store = SlotStore.owned(0, 0, mapId -> new ConcurrentHashMap<>(), false);
 
         @Operation
         public String writeRoutedBeforeTheMove() {

@@ -6,6 +6,7 @@ import dev.slotgrid.GridStats;
 import dev.slotgrid.HotKeyPolicy;
 import dev.slotgrid.HotKeyStats;
 import dev.slotgrid.SlotGrid;
+import dev.slotgrid.SlotGridBuilder;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +85,7 @@ public class HotKeyBenchmark {
     /** Starts the grid and loads the keys. */
     @Setup(Level.Trial)
     public void setUp() {
-        SlotGrid.Builder builder = SlotGrid.builder().nodes(3).jmx(false).hotKeyDetection("on".equals(detection));
+        SlotGridBuilder builder = SlotGrid.builder().nodes(3).jmx(false).hotKeyDetection("on".equals(detection));
         if ("on".equals(handling)) {
             builder.hotKeyPolicy(HotKeyPolicy.defaults());
         }

@@ -76,6 +76,38 @@ public final class SlotTable {
     }
 
     /**
+     * A table rebuilt from its parts, as another process sent them: validated like every table (a
+     * registered owner for every slot; migrations and pins within range, to registered nodes).
+     *
+     * @param epoch the epoch, at least 1
+     * @param owners the owner of each slot, {@value #SLOTS} registered node ids; copied
+     * @param nodes the registry
+     * @param migrations slot to its migration, as {@link #migrations()} gives them
+     * @param pins the key directory, as {@link #pins()} gives it
+     * @return the table
+     * @throws IllegalArgumentException naming the first part that is wrong
+     */
+    public static SlotTable restore(long epoch, short[] owners, List<NodeInfo> nodes, Map<Integer, Move> migrations,
+            Map<Object, Integer> pins) {
+        Objects.requireNonNull(owners, "owners must not be null");
+        Objects.requireNonNull(migrations, "migrations must not be null");
+        Objects.requireNonNull(pins, "pins must not be null");
+        SlotTable table = create(epoch, owners, nodes);
+        for (Map.Entry<Integer, Move> e : migrations.entrySet()) {
+            checkSlot(e.getKey());
+            if (e.getValue().slot() != e.getKey()) {
+                throw new IllegalArgumentException("migration of slot " + e.getValue().slot() + " filed under slot " + e.getKey());
+            }
+            table.requireNode(e.getValue().to());
+        }
+        for (Map.Entry<Object, Integer> e : pins.entrySet()) {
+            checkSlot(Objects.requireNonNull(e.getValue(), "a pin's slot must not be null"));
+        }
+        return new SlotTable(epoch, table.owners, table.nodes, migrations.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new TreeMap<>(migrations)), pins.isEmpty() ? Map.of() : Map.copyOf(pins));
+    }
+
+    /**
      * The table's epoch: higher in every table derived from this one.
      *
      * @return the epoch, at least 1

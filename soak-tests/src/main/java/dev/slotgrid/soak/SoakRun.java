@@ -7,6 +7,7 @@ import dev.slotgrid.HotKeyPolicy;
 import dev.slotgrid.HotKeyStats;
 import dev.slotgrid.NodeStats;
 import dev.slotgrid.SlotGrid;
+import dev.slotgrid.SlotGridBuilder;
 import dev.slotgrid.slot.SlotTable;
 import dev.slotgrid.soak.LatencyRecorders.Kind;
 import dev.slotgrid.soak.MigrationDriver.Event;
@@ -125,7 +126,7 @@ public final class SoakRun {
                     System::nanoTime);
             kv.allowNearCache(nearCache);
         }
-        SlotGrid.Builder builder = SlotGrid.builder().nodes(config.nodes()).name("soak-" + Long.toHexString(config.seed()))
+        SlotGridBuilder builder = SlotGrid.builder().nodes(config.nodes()).name("soak-" + Long.toHexString(config.seed()))
                 .jmx(false).migrationThrottle(config.migrationThrottle())
                 .maxMigrationsInFlight(config.migrationsInFlight());
         if (config.hotKeys()) {

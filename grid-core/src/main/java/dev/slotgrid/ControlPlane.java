@@ -1,0 +1,115 @@
+package dev.slotgrid;
+
+import dev.slotgrid.slot.SlotTable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one authority over a grid's slot table and map catalog (docs/architecture.md, "Control
+ * plane"): it derives each new epoch-stamped table, publishes it to every member through the
+ * transport ({@link ControlRequest.PublishTable}), and gives each map name its id, defined on every
+ * member ({@link ControlRequest.DefineMap}) before any request can name it. In one JVM the grid
+ * plays this role; across JVMs a coordinator member will.
+ *
+ * <p>Thread-safe: table changes are serialized on one lock, held while the table is published (a
+ * change may also act, e.g. hand a slot over, before the table that shows it is published); map
+ * definitions on another. Readers of {@link #latest} never wait.
+ *
+ * <p>Invariants: epochs only grow; two tables with the same epoch are never both published; a
+ * member that can be sent a map id has been told its name.
+ */
+final class ControlPlane implements Coordinator {
+
+    private final SlotGrid grid;
+    private final AtomicReference<SlotTable> table;
+    private final Object tableLock = new Object();
+    /** Entries every live member knows. @GuardedBy("catalogLock") for additions */
+    private final MapCatalog catalog = new MapCatalog();
+    private final Object catalogLock = new Object();
+    /** @GuardedBy("catalogLock") */
+    private int nextMapId;
+
+    ControlPlane(SlotGrid grid, SlotTable initial) {
+        this.grid = grid;
+        this.table = new AtomicReference<>(initial);
+    }
+
+    @Override
+    public SlotTable latest() {
+        return table.get();
+    }
+
+    @Override
+    public void foldBack(int mapId, Object key) {
+        grid.hotKeyControl().foldBack(mapId, key);
+    }
+
+    /**
+     * Derives the next table from the current one and publishes it to every live member, serialized
+     * with every other table change. {@code change} may also act before the table is published; if
+     * it throws, nothing is published.
+     *
+     * @return the published table
+     */
+    SlotTable update(UnaryOperator<SlotTable> change) {
+        synchronized (tableLock) {
+            SlotTable next = change.apply(table.get());
+            table.set(next);
+            ControlRequest.PublishTable publish = new ControlRequest.PublishTable(next);
+            for (int member : grid.liveMemberIds()) {
+                grid.transport().call(member, publish);
+            }
+            return next;
+        }
+    }
+
+    /** The id of a user's map, given and defined on every live member now if it has none. */
+    int mapId(String name) {
+        return idOf(MapCatalog.checkName(name));
+    }
+
+    /** The id of one of the grid's own maps (named with the reserved prefix). */
+    int internalMapId(String name) {
+        return idOf(name);
+    }
+
+    private int idOf(String name) {
+        int id = catalog.find(name);
+        if (id >= 0) {
+            return id;
+        }
+        synchronized (catalogLock) {
+            id = catalog.find(name);
+            if (id >= 0) {
+                return id;
+            }
+            id = nextMapId++;
+            ControlRequest.DefineMap define = new ControlRequest.DefineMap(id, name);
+            for (int member : grid.liveMemberIds()) {
+                grid.transport().call(member, define);
+            }
+            catalog.define(id, name); // visible to the fast path only once every member knows it
+            return id;
+        }
+    }
+
+    String mapName(int id) {
+        return catalog.nameOf(id);
+    }
+
+    boolean isInternal(int id) {
+        return catalog.isInternal(id);
+    }
+
+    /** Tells a member that joins every map it can be sent, under the catalog's lock (no definition in between is missed). */
+    void syncCatalog(int memberId) {
+        synchronized (catalogLock) {
+            String[] names = catalog.names();
+            for (int id = 0; id < names.length; id++) {
+                if (names[id] != null) {
+                    grid.transport().call(memberId, new ControlRequest.DefineMap(id, names[id]));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.slotgrid;
+
+import dev.slotgrid.hotkey.MicroBatcher;
+import dev.slotgrid.slot.SlotTable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The entry side of one member: computes a key's owner from the member's table, sends the request
+ * through the transport, and follows the owner's redirects (docs/architecture.md, "The walls
+ * between members").
+ *
+ * <p>Thread-safe and stateless per call. The table is the member's own, read once per attempt; a
+ * redirect makes the router adopt the authority's newest table into its member.
+ */
+final class Router {
+
+    private final Member member;
+    private final Transport transport;
+    private final Coordinator coordinator;
+    final LongAdder redirectsFollowed = new LongAdder();
+    final LongAdder tryAgainRetries = new LongAdder();
+    final LongAdder batches = new LongAdder();
+    final LongAdder batchedRequests = new LongAdder();
+    /** Outgoing batches of asynchronous calls, one per owner. */
+    private final ConcurrentHashMap<Integer, MicroBatcher<AsyncRequest>> outgoing = new ConcurrentHashMap<>();
+
+    Router(Member member, Transport transport, Coordinator coordinator) {
+        this.member = member;
+        this.transport = transport;
+        this.coordinator = coordinator;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    Coordinator coordinator() {
+        return coordinator;
+    }
+
+    SlotTable table() {
+        return member.table();
+    }
+
+    /** The flags a request routed to {@code slot} for a key whose own slot is {@code natural} carries. */
+    static int pinFlags(int slot, int natural) {
+        return slot == natural ? 0 : KeyRequest.PIN_ROUTED;
+    }
+
+    /** The slot the key directory pins a key to, or {@code natural}. Allocation only when some key is pinned. */
+    static int pinned(SlotTable table, int mapId, Object key, int natural) {
+        return table.hasPins() ? table.pinnedSlot(new KeyDirectory.PinnedKey(mapId, key), natural) : natural;
+    }
+
+    /**
+     * Sends a request built for {@code table} to its slot's owner and follows redirects. Every
+     * outcome of the owner ({@link Reply}) is handled here:
+     * <ul>
+     *   <li>a value: returned;
+     *   <li>MOVED / FENCED: adopt the authority's newest table, go to the owner the reply names (or the
+     *       table's), routed with the newer epoch; past {@code maxRedirects} an
+     *       {@link IllegalStateException};
+     *   <li>TRYAGAIN: the slot is in its cutover window; spin, yield, then park with a growing pause
+     *       and go again, up to the configured cutover timeout ({@link IllegalStateException}).
+     * </ul>
+     * A failure of the owner is thrown as it comes.
+     *
+     * @param natural the key's own slot (the request's slot unless the directory pins the key)
+     * @param honourPins {@code false} sends the request to its slot whatever the directory says
+     */
+    Object route(KeyRequest request, int natural, boolean honourPins) {
+        int target = member.table().ownerOf(request.slot());
+        int redirects = 0;
+        int tries = 0;
+        long tryAgainSince = 0;
+        for (;;) {
+            Object reply = transport.call(target, request);
+            if (!(reply instanceof Reply)) {
+                return reply;
+            }
+            int slot = request.slot();
+            int knownOwner = -1;
+            long knownEpoch = 0;
+            if (reply instanceof Reply.TryAgain) {
+                if (tries == 0) {
+                    tryAgainSince = System.nanoTime();
+                }
+                tryAgainRetries.increment();
+                backOff(tries++, tryAgainSince, slot);
+            } else {
+                redirectsFollowed.increment();
+                if (++redirects > member.config().maxRedirects()) {
+                    throw new IllegalStateException("gave up routing " + request.type() + " for slot " + slot + " after "
+                            + member.config().maxRedirects() + " redirects; last: " + reply);
+                }
+                if (reply instanceof Reply.Moved moved) {
+                    knownOwner = moved.owner();
+                    knownEpoch = moved.epoch();
+                } else if (reply instanceof Reply.Fenced fenced) {
+                    knownEpoch = fenced.epoch();
+                } else {
+                    throw new IllegalStateException("unexpected reply " + reply + " to " + request.type());
+                }
+                refreshTable();
+            }
+            SlotTable routing = member.table();
+            int routed = honourPins ? pinned(routing, request.mapId(), request.key(), natural) : slot;
+            // a MOVED newer than our (refreshed) table knows the owner better than the table does
+            target = routed == slot && knownOwner >= 0 && knownEpoch >= routing.epoch() ? knownOwner
+                    : routing.ownerOf(routed);
+            int flags = (request.flags() & ~KeyRequest.PIN_ROUTED) | (honourPins ? pinFlags(routed, natural) : 0);
+            request = request.to(routed, Math.max(routing.epoch(), knownEpoch), flags);
+        }
+    }
+
+    /** Builds nothing: routes a request already built for the member's current table, honouring pins. */
+    Object route(KeyRequest request, int natural) {
+        return route(request, natural, true);
+    }
+
+    private void backOff(int tries, long since, int slot) {
+        if (Backoff.parks(tries)) {
+            long waited = System.nanoTime() - since;
+            if (waited > member.config().cutoverTimeoutNanos()) {
+                throw new IllegalStateException("slot " + slot + " stayed in its cutover window for "
+                        + TimeUnit.NANOSECONDS.toMillis(waited) + " ms; the migration that sealed it is stuck");
+            }
+        }
+        Backoff.pause(tries);
+    }
+
+    /** Adopts the authority's newest table: the in-JVM equivalent of asking for CLUSTER SLOTS. */
+    void refreshTable() {
+        member.adopt(coordinator.latest());
+    }
+
+    /**
+     * Queues an asynchronous call for the owner this member's table names, in that owner's batch:
+     * calls that arrive together travel together. The batch runs on the thread of one of the callers
+     * (flat combining: no thread of its own), each call through {@link #route}, so redirects and
+     * retries are handled as for a synchronous call.
+     */
+    void submit(AsyncRequest request) {
+        int owner = member.table().ownerOf(request.request().slot());
+        MicroBatcher<AsyncRequest> batcher = outgoing.get(owner); // no capturing lambda per call
+        (batcher != null ? batcher : outgoing.computeIfAbsent(owner, o -> new MicroBatcher<>(64, batch -> {
+            batches.increment();
+            batchedRequests.add(batch.size());
+            for (AsyncRequest r : batch) {
+                try {
+                    r.result().complete(route(r.request(), r.natural()));
+                } catch (RuntimeException | Error e) {
+                    r.result().completeExceptionally(e);
+                }
+            }
+        }))).submit(request);
+    }
+
+    /** Sends a request that is not routed by slot and returns its value; a failure is thrown. */
+    Object ask(int memberId, Request request) {
+        return transport.call(memberId, request);
+    }
+
+    /** As {@link #ask}, as a future. */
+    CompletableFuture<Object> askAsync(int memberId, Request request) {
+        return transport.send(memberId, request);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.slotgrid;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a member reaches another: send a {@link Request}, receive its value or a {@link Reply}. The
+ * only path between members (docs/architecture.md, "The walls between members").
+ *
+ * <p>Bindings: {@link InJvmTransport} (the callee runs on the caller's thread, values by reference:
+ * the embedded default and the speed floor), {@link SerializingTransport} (every request and reply
+ * encoded and decoded, the callee on another thread: proves that nothing crosses by reference),
+ * {@link FaultyTransport} (drops and delays chosen messages, for tests).
+ *
+ * <p>Thread-safe. Outcomes of {@link #call}: the callee's value (any object, or {@code null}); a
+ * {@link Reply.Moved}, {@link Reply.TryAgain} or {@link Reply.Fenced} for a routed request; an
+ * exception if the callee threw (of the same type where the binding can rebuild it, else a
+ * {@link RemoteFailureException}), or if the request cannot travel on this binding (an
+ * {@link Request.InProcess} request on a copying binding: {@link IllegalStateException}; a key or
+ * value the codecs cannot encode: {@link dev.slotgrid.spi.CodecException}; nothing was sent), or an
+ * {@link IllegalStateException} if no member has that id.
+ */
+interface Transport extends AutoCloseable {
+
+    /** A member as a transport delivers to it. */
+    interface Endpoint {
+        /** Serves one request; see {@link Member#handle}. */
+        Object handle(Request request);
+    }
+
+    /** Makes a member reachable under its id (replacing nothing: ids are never reused). */
+    void bind(int memberId, Endpoint endpoint);
+
+    /** Sends a request and waits for its outcome. */
+    Object call(int memberId, Request request);
+
+    /**
+     * Sends a request; the future completes with its outcome as {@link #call} returns it, or
+     * exceptionally as {@link #call} throws.
+     */
+    CompletableFuture<Object> send(int memberId, Request request);
+
+    /**
+     * Whether requests reach their callee by reference, so that {@link Request.InProcess} requests
+     * (a caller's function) can travel.
+     */
+    boolean carriesReferences();
+
+    @Override
+    void close();
+}

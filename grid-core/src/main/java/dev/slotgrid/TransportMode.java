@@ -1,0 +1,18 @@
+package dev.slotgrid;
+
+/** How the members of an embedded grid reach each other; see {@link SlotGridBuilder#transport}. */
+public enum TransportMode {
+    /**
+     * The embedded default: the owner's code runs on the caller's thread, keys, values and
+     * functions by reference. The fastest a call can be.
+     */
+    IN_JVM,
+    /**
+     * Every request and reply is encoded with the grid's codecs and decoded on the other side, and
+     * the callee runs on another thread, as across a network: nothing crosses by reference. A
+     * caller's {@code compute}/{@code merge} function then runs on the caller against the current
+     * value and is applied by a conditional write. For tests and for checking that an
+     * application's types travel; a call costs a thread handoff and two copies.
+     */
+    SERIALIZING
+}
