@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  */
 final class ControlPlane implements Coordinator {
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
+    private final java.util.function.BiConsumer<Integer, Object> foldBack;
     private final AtomicReference<SlotTable> table;
     private final Object tableLock = new Object();
     /** Entries every live member knows. @GuardedBy("catalogLock") for additions */
@@ -29,8 +30,10 @@ final class ControlPlane implements Coordinator {
     /** @GuardedBy("catalogLock") */
     private int nextMapId;
 
-    ControlPlane(SlotGrid grid, SlotTable initial) {
-        this.grid = grid;
+    /** {@code foldBack}: how a salted key is folded back into one entry ({@link HotKeyControl#foldBack}). */
+    ControlPlane(Cluster cluster, SlotTable initial, java.util.function.BiConsumer<Integer, Object> foldBack) {
+        this.cluster = cluster;
+        this.foldBack = foldBack;
         this.table = new AtomicReference<>(initial);
     }
 
@@ -41,7 +44,7 @@ final class ControlPlane implements Coordinator {
 
     @Override
     public void foldBack(int mapId, Object key) {
-        grid.hotKeyControl().foldBack(mapId, key);
+        foldBack.accept(mapId, key);
     }
 
     /**
@@ -56,8 +59,8 @@ final class ControlPlane implements Coordinator {
             SlotTable next = change.apply(table.get());
             table.set(next);
             ControlRequest.PublishTable publish = new ControlRequest.PublishTable(next);
-            for (int member : grid.liveMemberIds()) {
-                grid.transport().call(member, publish);
+            for (int member : cluster.liveMemberIds()) {
+                cluster.transport().call(member, publish);
             }
             return next;
         }
@@ -85,8 +88,8 @@ final class ControlPlane implements Coordinator {
             }
             id = nextMapId++;
             ControlRequest.DefineMap define = new ControlRequest.DefineMap(id, name);
-            for (int member : grid.liveMemberIds()) {
-                grid.transport().call(member, define);
+            for (int member : cluster.liveMemberIds()) {
+                cluster.transport().call(member, define);
             }
             catalog.define(id, name); // visible to the fast path only once every member knows it
             return id;
@@ -107,7 +110,7 @@ final class ControlPlane implements Coordinator {
             String[] names = catalog.names();
             for (int id = 0; id < names.length; id++) {
                 if (names[id] != null) {
-                    grid.transport().call(memberId, new ControlRequest.DefineMap(id, names[id]));
+                    cluster.transport().call(memberId, new ControlRequest.DefineMap(id, names[id]));
                 }
             }
         }

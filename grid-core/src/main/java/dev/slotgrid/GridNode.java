@@ -15,16 +15,22 @@ import dev.slotgrid.slot.SlotTable;
  */
 public final class GridNode {
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
     private final Member member;
+    private final QueryEngine queries;
 
-    GridNode(SlotGrid grid, Member member) {
-        this.grid = grid;
+    GridNode(Cluster cluster, Member member, QueryEngine queries) {
+        this.cluster = cluster;
         this.member = member;
+        this.queries = queries;
     }
 
     Member member() {
         return member;
+    }
+
+    QueryEngine queries() {
+        return queries;
     }
 
     /** @return the node's id, unique in its grid and never reused */
@@ -70,8 +76,8 @@ public final class GridNode {
      * @throws IllegalStateException if the grid is closed
      */
     public <K, V> GridMap<K, V> map(String name) {
-        grid.requireOpen();
-        return new RoutedMap<>(grid, member, name, grid.mapId(name));
+        cluster.requireOpen();
+        return new RoutedMap<>(cluster, member, name, cluster.mapId(name));
     }
 
     /**
@@ -86,8 +92,8 @@ public final class GridNode {
      * @throws IllegalStateException if the grid is closed
      */
     public <K, V> GridQuery<K, V> query(String name) {
-        grid.requireOpen();
-        return new GridQuery<>(grid, this, name, grid.mapId(name));
+        cluster.requireOpen();
+        return new GridQuery<>(this, name, cluster.mapId(name));
     }
 
     /**

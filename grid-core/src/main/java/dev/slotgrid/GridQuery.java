@@ -65,7 +65,6 @@ public final class GridQuery<K, V> {
     /** The per-node time budget unless {@link #nodeBudget} says otherwise. */
     public static final Duration DEFAULT_NODE_BUDGET = Duration.ofSeconds(5);
 
-    final SlotGrid grid;
     final GridNode entry;
     final String mapName;
     final int mapId;
@@ -79,15 +78,14 @@ public final class GridQuery<K, V> {
     final PartialResultPolicy onPartial;
     final Duration awaitIndexed;
 
-    GridQuery(SlotGrid grid, GridNode entry, String mapName, int mapId) {
-        this(grid, entry, mapName, mapId, null, null, null, null, Integer.MAX_VALUE, null, DEFAULT_NODE_BUDGET,
+    GridQuery(GridNode entry, String mapName, int mapId) {
+        this(entry, mapName, mapId, null, null, null, null, Integer.MAX_VALUE, null, DEFAULT_NODE_BUDGET,
                 PartialResultPolicy.FAIL, null);
     }
 
-    private GridQuery(SlotGrid grid, GridNode entry, String mapName, int mapId, String indexName, IndexCondition condition,
+    private GridQuery(GridNode entry, String mapName, int mapId, String indexName, IndexCondition condition,
             BiPredicate<? super K, ? super V> filter, Object partitionKey, int limit, Comparator<? super V> order,
             Duration nodeBudget, PartialResultPolicy onPartial, Duration awaitIndexed) {
-        this.grid = grid;
         this.entry = entry;
         this.mapName = mapName;
         this.mapId = mapId;
@@ -107,7 +105,7 @@ public final class GridQuery<K, V> {
         if (indexName != null) {
             throw new IllegalArgumentException("a query takes one index condition; it has one on '" + indexName + "'");
         }
-        return new GridQuery<>(grid, entry, mapName, mapId, index, where, filter, partitionKey, limit, order, nodeBudget,
+        return new GridQuery<>(entry, mapName, mapId, index, where, filter, partitionKey, limit, order, nodeBudget,
                 onPartial, awaitIndexed);
     }
 
@@ -161,7 +159,7 @@ public final class GridQuery<K, V> {
         Objects.requireNonNull(predicate, "predicate must not be null");
         BiPredicate<? super K, ? super V> before = filter;
         BiPredicate<K, V> both = before == null ? predicate::test : (k, v) -> before.test(k, v) && predicate.test(k, v);
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, both, partitionKey, limit, order,
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, both, partitionKey, limit, order,
                 nodeBudget, onPartial, awaitIndexed);
     }
 
@@ -175,8 +173,8 @@ public final class GridQuery<K, V> {
      */
     public GridQuery<K, V> partitionKey(K key) {
         Objects.requireNonNull(key, "partition key must not be null");
-        grid.config().slotOf(key); // validates now
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, key, limit, order, nodeBudget,
+        entry.member().config().slotOf(key); // validates now
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, filter, key, limit, order, nodeBudget,
                 onPartial, awaitIndexed);
     }
 
@@ -193,7 +191,7 @@ public final class GridQuery<K, V> {
         if (n < 1) {
             throw new IllegalArgumentException("limit must be at least 1, was " + n);
         }
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, partitionKey, n, order, nodeBudget,
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, filter, partitionKey, n, order, nodeBudget,
                 onPartial, awaitIndexed);
     }
 
@@ -205,7 +203,7 @@ public final class GridQuery<K, V> {
      */
     public GridQuery<K, V> orderBy(Comparator<? super V> comparator) {
         Objects.requireNonNull(comparator, "comparator must not be null");
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, comparator,
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, comparator,
                 nodeBudget, onPartial, awaitIndexed);
     }
 
@@ -224,7 +222,7 @@ public final class GridQuery<K, V> {
         if (budget.isNegative() || budget.isZero()) {
             throw new IllegalArgumentException("node budget must be positive, was " + budget);
         }
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, order, budget,
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, order, budget,
                 onPartial, awaitIndexed);
     }
 
@@ -236,7 +234,7 @@ public final class GridQuery<K, V> {
      */
     public GridQuery<K, V> onPartial(PartialResultPolicy policy) {
         Objects.requireNonNull(policy, "policy must not be null");
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, order,
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, order,
                 nodeBudget, policy, awaitIndexed);
     }
 
@@ -254,7 +252,7 @@ public final class GridQuery<K, V> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("awaitIndexed timeout must not be negative, was " + timeout);
         }
-        return new GridQuery<>(grid, entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, order,
+        return new GridQuery<>(entry, mapName, mapId, indexName, condition, filter, partitionKey, limit, order,
                 nodeBudget, onPartial, timeout);
     }
 
@@ -264,7 +262,7 @@ public final class GridQuery<K, V> {
      * @return the result
      */
     public QueryResult<K, V> execute() {
-        return grid.queries().run(this, false);
+        return entry.queries().run(this, false);
     }
 
     /**
@@ -273,7 +271,7 @@ public final class GridQuery<K, V> {
      * @return the result, with {@link QueryResult#count()} set and no entries
      */
     public QueryResult<K, V> count() {
-        return grid.queries().run(this, true);
+        return entry.queries().run(this, true);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class HotKeyControl {
         final Map<Object, SaltedKey> shapes = new ConcurrentHashMap<>();
     }
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
     private final HotKeyPolicy policy;
     private final ScheduledExecutorService ticker;
     private final ConcurrentHashMap<Integer, MapControl> maps = new ConcurrentHashMap<>();
@@ -60,18 +60,24 @@ final class HotKeyControl {
     private final Set<Target> manual = ConcurrentHashMap.newKeySet();
     private volatile List<HotKeyReport> lastReports = List.of();
 
-    HotKeyControl(SlotGrid grid, boolean detection, HotKeyPolicy policy) {
-        this.grid = grid;
+    HotKeyControl(Cluster cluster, boolean detection, HotKeyPolicy policy) {
+        this.cluster = cluster;
         this.policy = policy;
         if (detection) {
             ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, grid.name() + "-hotkeys");
+                Thread thread = new Thread(task, cluster.name() + "-hotkeys");
                 thread.setDaemon(true);
                 return thread;
             });
-            ticker.scheduleAtFixedRate(this::tickQuietly, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         } else {
             ticker = null;
+        }
+    }
+
+    /** Starts the policy's ticks, once the grid's members exist. */
+    void start() {
+        if (ticker != null) {
+            ticker.scheduleAtFixedRate(this::tickQuietly, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -86,8 +92,8 @@ final class HotKeyControl {
     }
 
     private void broadcast(Request request) {
-        Router router = grid.controlRouter();
-        for (int member : grid.activeMemberIds()) {
+        Router router = cluster.controlRouter();
+        for (int member : cluster.activeMemberIds()) {
             router.ask(member, request);
         }
     }
@@ -97,7 +103,7 @@ final class HotKeyControl {
     synchronized void declareMergeable(int mapId, String mergerName) {
         MapControl map = control(mapId);
         if (map.merger != null && !map.merger.equals(mergerName)) {
-            throw new IllegalStateException("map '" + grid.mapName(mapId) + "' is already mergeable with '" + map.merger + "'");
+            throw new IllegalStateException("map '" + cluster.mapName(mapId) + "' is already mergeable with '" + map.merger + "'");
         }
         map.merger = mergerName;
         broadcast(new HotKeyRequest.DeclareMerger(mapId, mergerName));
@@ -122,7 +128,7 @@ final class HotKeyControl {
     synchronized void salt(int mapId, Object key, int parts, boolean automatic, String detail) {
         MapControl map = control(mapId);
         if (map.merger == null) {
-            throw new IllegalStateException("map '" + grid.mapName(mapId) + "' is not mergeable; declare it with"
+            throw new IllegalStateException("map '" + cluster.mapName(mapId) + "' is not mergeable; declare it with"
                     + " SlotGrid.declareMergeable(mapName, merger) before salting its keys");
         }
         Target target = new Target(mapId, key);
@@ -185,8 +191,8 @@ final class HotKeyControl {
     }
 
     private void foldDroppedParts(int mapId, MapControl map, Object key, SaltedKey next) {
-        Router router = grid.controlRouter();
-        int baseSlot = grid.config().slotOf(ByteArrayKey.userForm(key));
+        Router router = cluster.controlRouter();
+        int baseSlot = cluster.config().slotOf(ByteArrayKey.userForm(key));
         for (int part = next.writeParts(); part < next.readParts(); part++) {
             int from = next.partSlot(part);
             Object value = routeFixed(router, new KeyRequest.Remove(mapId, from, 0, new SaltPart(key, part),
@@ -216,8 +222,8 @@ final class HotKeyControl {
 
     /** Slots for parts {@code from .. from+count-1}, each on the next member in turn: distinct members while parts <= members. */
     private int[] chooseSlots(Object key, int from, int count) {
-        SlotTable table = grid.table();
-        List<Integer> members = grid.activeMemberIds();
+        SlotTable table = cluster.table();
+        List<Integer> members = cluster.activeMemberIds();
         int spread = Math.floorMod(key.hashCode(), members.size());
         int[] slots = new int[count];
         for (int i = 0; i < count; i++) {
@@ -229,7 +235,7 @@ final class HotKeyControl {
 
     /** Tells a member that joins everything the others know, before it serves anything. */
     synchronized void syncNewMember(int memberId) {
-        Router router = grid.controlRouter();
+        Router router = cluster.controlRouter();
         for (Map.Entry<Integer, MapControl> e : maps.entrySet()) {
             int mapId = e.getKey();
             MapControl map = e.getValue();
@@ -256,7 +262,7 @@ final class HotKeyControl {
         try {
             tick();
         } catch (RuntimeException e) {
-            if (!grid.isClosed()) {
+            if (!cluster.isClosed()) {
                 System.getLogger(HotKeyControl.class.getName()).log(System.Logger.Level.WARNING, "hot-key policy tick failed", e);
             }
         }
@@ -268,9 +274,9 @@ final class HotKeyControl {
         List<HotKeyReport> reports = new ArrayList<>();
         Map<Target, Double> rates = new HashMap<>();
         Map<Target, HotKey> hottest = new HashMap<>();
-        Router router = grid.controlRouter();
-        SlotTable table = grid.table();
-        for (int member : grid.activeMemberIds()) {
+        Router router = cluster.controlRouter();
+        SlotTable table = cluster.table();
+        for (int member : cluster.activeMemberIds()) {
             NodeInfo info = table.node(member);
             List<HotKey> top = ((HotKeyRequest.HotKeys) router.ask(member, new HotKeyRequest.TopKeys(TOP_PER_MEMBER))).keys();
             for (HotKey hot : top) {
@@ -280,7 +286,7 @@ final class HotKeyControl {
                 if (best == null || hot.share() > best.share()) {
                     hottest.put(target, hot);
                 }
-                reports.add(new HotKeyReport(info == null ? "member-" + member : info.name(), grid.mapName(hot.namespace()),
+                reports.add(new HotKeyReport(info == null ? "member-" + member : info.name(), cluster.mapName(hot.namespace()),
                         hot.key(), hot.opsPerSecond(), hot.share(), hot.readFraction(), handling(hot.namespace(), hot.key())));
             }
         }
@@ -298,7 +304,7 @@ final class HotKeyControl {
                 lastHotNanos.computeIfPresent(target, (t, last) -> now);
             }
             if (hot.share() < policy.shareThreshold() || hot.opsPerSecond() < policy.minOpsPerSecond()
-                    || lastHotNanos.containsKey(target) || grid.isInternalMap(target.mapId())) {
+                    || lastHotNanos.containsKey(target) || cluster.isInternalMap(target.mapId())) {
                 continue;
             }
             String detail = String.format(Locale.ROOT, "%.0f ops/s, %.0f%% of its node, %.0f%% reads",
@@ -309,7 +315,7 @@ final class HotKeyControl {
                 lastHotNanos.put(target, now);
             } else if (control(target.mapId()).merger != null) {
                 log(HotKeyAction.Type.DETECTED, target.mapId(), target.key(), detail, true);
-                int parts = Math.min(policy.maxSaltParts(), grid.activeMemberIds().size());
+                int parts = Math.min(policy.maxSaltParts(), cluster.activeMemberIds().size());
                 if (parts >= 2) {
                     salt(target.mapId(), target.key(), parts, true, detail);
                     lastHotNanos.put(target, now);
@@ -348,7 +354,7 @@ final class HotKeyControl {
     }
 
     private void log(HotKeyAction.Type type, int mapId, Object key, String detail, boolean automatic) {
-        HotKeyAction action = new HotKeyAction(System.currentTimeMillis(), type, grid.mapName(mapId), key,
+        HotKeyAction action = new HotKeyAction(System.currentTimeMillis(), type, cluster.mapName(mapId), key,
                 detail == null ? "" : detail, automatic);
         synchronized (actions) {
             if (actions.size() == MAX_ACTIONS) {
@@ -361,12 +367,12 @@ final class HotKeyControl {
     HotKeyStats stats() {
         long hits = 0;
         long misses = 0;
-        long coalesced = grid.loadCounters()[0];
-        long loads = grid.loadCounters()[1];
+        long coalesced = cluster.loadCounters()[0];
+        long loads = cluster.loadCounters()[1];
         long batches = 0;
         long batchedRequests = 0;
-        Router router = grid.controlRouter();
-        for (int member : grid.activeMemberIds()) {
+        Router router = cluster.controlRouter();
+        for (int member : cluster.activeMemberIds()) {
             HotKeyRequest.HotKeyCounts counts = (HotKeyRequest.HotKeyCounts) router.ask(member, new HotKeyRequest.Counters());
             hits += counts.nearCacheHits();
             misses += counts.nearCacheMisses();

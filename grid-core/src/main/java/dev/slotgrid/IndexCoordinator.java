@@ -28,14 +28,14 @@ final class IndexCoordinator {
     private static final Duration VERIFY_DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_SAMPLES = 10;
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
     private final ConcurrentHashMap<Integer, IndexSet> byMap = new ConcurrentHashMap<>();
     /** @GuardedBy("this") */
     private int nextIndexId;
     private volatile boolean closed;
 
-    IndexCoordinator(SlotGrid grid) {
-        this.grid = grid;
+    IndexCoordinator(Cluster cluster) {
+        this.cluster = cluster;
     }
 
     IndexSet of(int mapId) {
@@ -43,7 +43,7 @@ final class IndexCoordinator {
     }
 
     List<IndexDefinition> definitions(String mapName) {
-        int mapId = grid.mapId(mapName);
+        int mapId = cluster.mapId(mapName);
         List<IndexDefinition> ready = new ArrayList<>();
         for (IndexDef def : of(mapId).all) {
             if (def.state == IndexDef.READY) {
@@ -73,8 +73,8 @@ final class IndexCoordinator {
     private void publish(int mapId, IndexSet set) {
         byMap.put(mapId, set);
         IndexRequest.InstallIndexes install = new IndexRequest.InstallIndexes(mapId, specs(set));
-        for (int member : grid.activeMemberIds()) {
-            grid.controlRouter().ask(member, install);
+        for (int member : cluster.activeMemberIds()) {
+            cluster.controlRouter().ask(member, install);
         }
     }
 
@@ -89,7 +89,7 @@ final class IndexCoordinator {
     /** Tells a member that joins every index, before it serves anything. */
     synchronized void syncNewMember(int memberId) {
         for (Map.Entry<Integer, IndexSet> e : byMap.entrySet()) {
-            grid.controlRouter().ask(memberId, new IndexRequest.InstallIndexes(e.getKey(), specs(e.getValue())));
+            cluster.controlRouter().ask(memberId, new IndexRequest.InstallIndexes(e.getKey(), specs(e.getValue())));
         }
     }
 
@@ -98,27 +98,27 @@ final class IndexCoordinator {
      * with other index additions and with members joining.
      */
     synchronized void addIndex(String mapName, IndexDefinition definition) {
-        grid.requireOpen();
+        cluster.requireOpen();
         Objects.requireNonNull(definition, "index definition must not be null");
-        int mapId = grid.mapId(mapName);
+        int mapId = cluster.mapId(mapName);
         IndexSet current = of(mapId);
         if (current.named(definition.name()) != null) {
             throw new IllegalArgumentException("map '" + mapName + "' already has an index named '" + definition.name() + "'");
         }
-        dev.slotgrid.spi.IndexExtractor extractor = grid.config().plugins().extractor(definition.extractorName());
+        dev.slotgrid.spi.IndexExtractor extractor = cluster.config().plugins().extractor(definition.extractorName());
         int id = nextIndexId++;
         int entriesMapId = definition.kind() == IndexKind.GLOBAL
-                ? grid.internalMapId(MapCatalog.INTERNAL_PREFIX + "index:" + id) : -1;
+                ? cluster.internalMapId(MapCatalog.INTERNAL_PREFIX + "index:" + id) : -1;
         IndexDef def = new IndexDef(id, mapId, mapName, definition, extractor, entriesMapId);
         publish(mapId, current.with(def));
         long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
         try {
-            for (int member : grid.activeMemberIds()) {
-                grid.controlRouter().ask(member, new IndexRequest.AwaitWritersOutside(Math.max(0, deadline - System.nanoTime())));
+            for (int member : cluster.activeMemberIds()) {
+                cluster.controlRouter().ask(member, new IndexRequest.AwaitWritersOutside(Math.max(0, deadline - System.nanoTime())));
             }
             if (def.isLocal()) {
-                for (int member : grid.activeMemberIds()) {
-                    grid.controlRouter().ask(member, new IndexRequest.BuildLocal(id, mapId));
+                for (int member : cluster.activeMemberIds()) {
+                    cluster.controlRouter().ask(member, new IndexRequest.BuildLocal(id, mapId));
                 }
             } else {
                 buildGlobal(def, deadline);
@@ -136,7 +136,7 @@ final class IndexCoordinator {
      * (collecting duplicates) and an update enqueued; then waits until the updates are applied.
      */
     private void buildGlobal(IndexDef def, long deadline) {
-        List<IndexRequest.BuildReport> reports = SlotScatter.run(grid, SlotScatter.allSlots(),
+        List<IndexRequest.BuildReport> reports = SlotScatter.run(cluster, SlotScatter.allSlots(),
                 slots -> new IndexRequest.BuildGlobal(def.id, def.mapId, slots), IndexRequest.BuildReport::moved,
                 Math.max(0, deadline - System.nanoTime()));
         long duplicates = 0;
@@ -168,8 +168,8 @@ final class IndexCoordinator {
      */
     boolean awaitIndexed(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Router router = grid.controlRouter();
-        List<Integer> members = grid.liveMemberIds();
+        Router router = cluster.controlRouter();
+        List<Integer> members = cluster.liveMemberIds();
         long[] targets = new long[members.size()];
         for (int i = 0; i < targets.length; i++) {
             targets[i] = (Long) router.ask(members.get(i), new IndexRequest.OutboxPosition());
@@ -185,8 +185,8 @@ final class IndexCoordinator {
 
     IndexStats stats() {
         List<IndexStats.Node> nodes = new ArrayList<>();
-        Router router = grid.controlRouter();
-        for (int member : grid.liveMemberIds()) {
+        Router router = cluster.controlRouter();
+        for (int member : cluster.liveMemberIds()) {
             IndexStats.Node node = (IndexStats.Node) router.ask(member, new IndexRequest.OutboxStats());
             if (node != null) {
                 nodes.add(node);
@@ -198,8 +198,8 @@ final class IndexCoordinator {
     // ================================================================ verification
 
     IndexVerification verify(String mapName, String indexName) {
-        grid.requireOpen();
-        int mapId = grid.mapId(mapName);
+        cluster.requireOpen();
+        int mapId = cluster.mapId(mapName);
         IndexDef def = require(mapId, mapName, indexName);
         if (!def.isLocal() && !awaitIndexed(VERIFY_DRAIN_TIMEOUT)) {
             throw new IllegalStateException("the GLOBAL index outboxes did not drain within " + VERIFY_DRAIN_TIMEOUT
@@ -209,9 +209,9 @@ final class IndexCoordinator {
     }
 
     private IndexVerification verifyLocal(IndexDef def) {
-        List<IndexRequest.LocalVerification> parts = SlotScatter.run(grid, SlotScatter.allSlots(),
+        List<IndexRequest.LocalVerification> parts = SlotScatter.run(cluster, SlotScatter.allSlots(),
                 slots -> new IndexRequest.VerifyLocalPart(def.id, def.mapId, slots), IndexRequest.LocalVerification::moved,
-                grid.config().cutoverTimeoutNanos());
+                cluster.config().cutoverTimeoutNanos());
         long base = 0;
         long expectedPairs = 0;
         long missing = 0;
@@ -230,9 +230,9 @@ final class IndexCoordinator {
     }
 
     private IndexVerification verifyGlobal(IndexDef def) {
-        List<IndexRequest.GlobalEntries> parts = SlotScatter.run(grid, SlotScatter.allSlots(),
+        List<IndexRequest.GlobalEntries> parts = SlotScatter.run(cluster, SlotScatter.allSlots(),
                 slots -> new IndexRequest.GlobalEntriesPart(def.id, def.mapId, def.entriesMapId, slots),
-                IndexRequest.GlobalEntries::moved, grid.config().cutoverTimeoutNanos());
+                IndexRequest.GlobalEntries::moved, cluster.config().cutoverTimeoutNanos());
         Map<Object, Set<IndexRef>> expected = new HashMap<>();
         Map<Object, Set<IndexRef>> actual = new HashMap<>();
         long base = 0;

@@ -30,20 +30,22 @@ final class KeyDirectory {
 
     private static final long SEAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
+    private final MigrationManager migrations;
 
-    KeyDirectory(SlotGrid grid) {
-        this.grid = grid;
+    KeyDirectory(Cluster cluster, MigrationManager migrations) {
+        this.cluster = cluster;
+        this.migrations = migrations;
     }
 
     /** Pins a key to an empty slot on {@code member} (moved there first if no empty slot is); returns the slot. */
-    synchronized int pin(int mapId, Object storedKey, int naturalSlot, int member, String memberName) {
+    synchronized int pin(int mapId, Object storedKey, int naturalSlot, int member) {
         PinnedKey pinned = new PinnedKey(mapId, storedKey);
-        SlotTable table = grid.table();
+        SlotTable table = cluster.table();
         int from = table.pinnedSlot(pinned, naturalSlot);
         int slot = emptySlot(table, member, Set.copyOf(table.pins().values()), naturalSlot);
         if (table.ownerOf(slot) != member) {
-            grid.migrate(slot, memberName).join();
+            migrations.migrate(slot, member).join();
         }
         moveKey(mapId, storedKey, from, slot, t -> t.withPin(pinned, slot));
         return slot;
@@ -52,7 +54,7 @@ final class KeyDirectory {
     /** Moves a pinned key back to its natural slot; returns {@code false} if it was not pinned. */
     synchronized boolean unpin(int mapId, Object storedKey, int naturalSlot) {
         PinnedKey pinned = new PinnedKey(mapId, storedKey);
-        int from = grid.table().pinnedSlot(pinned, -1);
+        int from = cluster.table().pinnedSlot(pinned, -1);
         if (from < 0) {
             return false;
         }
@@ -66,8 +68,8 @@ final class KeyDirectory {
      */
     private int emptySlot(SlotTable table, int member, Set<Integer> taken, int naturalSlot) {
         Set<Integer> empty = new HashSet<>();
-        for (int id : grid.activeMemberIds()) {
-            for (int slot : ((ControlRequest.Slots) grid.controlRouter().ask(id, new ControlRequest.EmptySlots())).slots()) {
+        for (int id : cluster.activeMemberIds()) {
+            for (int slot : ((ControlRequest.Slots) cluster.controlRouter().ask(id, new ControlRequest.EmptySlots())).slots()) {
                 if (table.ownerOf(slot) == id) {
                     empty.add(slot);
                 }
@@ -93,9 +95,9 @@ final class KeyDirectory {
 
     private void moveKey(int mapId, Object key, int fromSlot, int toSlot, UnaryOperator<SlotTable> change) {
         long deadline = System.nanoTime() + SEAL_WAIT_NANOS;
-        Router router = grid.controlRouter();
+        Router router = cluster.controlRouter();
         for (int attempt = 0;; attempt++) {
-            int owner = grid.table().ownerOf(fromSlot);
+            int owner = cluster.table().ownerOf(fromSlot);
             DirectoryRequest.SealedValue sealed = (DirectoryRequest.SealedValue) router.ask(owner,
                     new DirectoryRequest.SealForKeyMove(fromSlot, mapId, key, SEAL_WAIT_NANOS));
             if (sealed.sealed()) {
@@ -116,7 +118,7 @@ final class KeyDirectory {
             if (value != null) {
                 fixed(router, new KeyRequest.Put(mapId, toSlot, 0, key, KeyRequest.PINS_IGNORED | KeyRequest.INTERNAL, value));
             }
-            next = grid.control().update(change);
+            next = cluster.control().update(change);
         } catch (RuntimeException failure) {
             router.ask(owner, new DirectoryRequest.UnsealAfterKeyMove(fromSlot, 0)); // nothing published: the key stays
             throw failure;

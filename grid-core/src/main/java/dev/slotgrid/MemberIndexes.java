@@ -4,11 +4,8 @@ import dev.slotgrid.slot.SlotTable;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MemberIndexes {
 
-    private static final int MAX_SAMPLES = 10;
+    static final int MAX_SAMPLES = 10;
 
     private final Member member;
     private volatile IndexSet[] byMap = new IndexSet[0];
@@ -112,10 +109,10 @@ final class MemberIndexes {
             return box == null ? null : box.stats();
         }
         if (request instanceof IndexRequest.VerifyLocalPart part) {
-            return verifyLocal(def(part.mapId(), part.indexId()), part.slots());
+            return MemberIndexVerification.local(member, def(part.mapId(), part.indexId()), part.slots());
         }
         IndexRequest.GlobalEntriesPart part = (IndexRequest.GlobalEntriesPart) request;
-        return globalEntries(def(part.mapId(), part.indexId()), part.slots());
+        return MemberIndexVerification.global(member, def(part.mapId(), part.indexId()), part.slots());
     }
 
     private synchronized void install(IndexRequest.InstallIndexes install) {
@@ -211,7 +208,7 @@ final class MemberIndexes {
         return new IndexRequest.BuildReport(duplicateCount[0], List.copyOf(duplicates), toArray(moved));
     }
 
-    private static int[] toArray(List<Integer> list) {
+    static int[] toArray(List<Integer> list) {
         return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -464,100 +461,6 @@ final class MemberIndexes {
             Backoff.pause(spins);
         }
         return true;
-    }
-
-    // ================================================================ verification
-
-    private IndexRequest.LocalVerification verifyLocal(IndexDef def, int[] slots) {
-        long base = 0;
-        long expectedPairs = 0;
-        long missing = 0;
-        long stale = 0;
-        List<String> samples = new ArrayList<>();
-        List<Integer> moved = new ArrayList<>();
-        for (int slot : slots) {
-            SlotStore store = member.store(slot);
-            if (store == null || !SlotStore.readable(store.state())) {
-                moved.add(slot);
-                continue;
-            }
-            ConcurrentMap<Object, Object> map = store.readMap(def.mapId);
-            Set<List<Object>> expected = new HashSet<>();
-            if (map != null) {
-                for (Map.Entry<Object, Object> entry : map.entrySet()) {
-                    base++;
-                    for (Object value : def.extract(entry.getValue())) {
-                        expected.add(List.of(value, entry.getKey()));
-                    }
-                }
-            }
-            expectedPairs += expected.size();
-            Set<List<Object>> actual = new HashSet<>();
-            LocalIndex index = store.readLocalIndex(def.id);
-            if (index != null) {
-                for (Map.Entry<Object, Object[]> entry : index.entries()) {
-                    for (Object key : entry.getValue()) {
-                        actual.add(List.of(entry.getKey(), key));
-                    }
-                }
-            }
-            for (List<Object> pair : expected) {
-                if (!actual.contains(pair)) {
-                    missing++;
-                    sample(samples, "slot " + slot + ": missing " + pair.get(0) + " -> " + ByteArrayKey.userForm(pair.get(1)));
-                }
-            }
-            for (List<Object> pair : actual) {
-                if (!expected.contains(pair)) {
-                    stale++;
-                    sample(samples, "slot " + slot + ": stale " + pair.get(0) + " -> " + ByteArrayKey.userForm(pair.get(1)));
-                }
-            }
-        }
-        return new IndexRequest.LocalVerification(base, expectedPairs, missing, stale, List.copyOf(samples), toArray(moved));
-    }
-
-    private IndexRequest.GlobalEntries globalEntries(IndexDef def, int[] slots) {
-        long base = 0;
-        long pendingClaims = 0;
-        List<GlobalPair> implied = new ArrayList<>();
-        List<GlobalPair> held = new ArrayList<>();
-        List<Integer> moved = new ArrayList<>();
-        for (int slot : slots) {
-            SlotStore store = member.store(slot);
-            if (store == null || !SlotStore.readable(store.state())) {
-                moved.add(slot);
-                continue;
-            }
-            ConcurrentMap<Object, Object> map = store.readMap(def.mapId);
-            if (map != null) {
-                for (Map.Entry<Object, Object> entry : map.entrySet()) {
-                    base++;
-                    for (Object value : def.extract(entry.getValue())) {
-                        implied.add(new GlobalPair(ByteArrayKey.storedForm(value, true), new IndexRef(entry.getKey(), slot)));
-                    }
-                }
-            }
-            ConcurrentMap<Object, Object> entries = store.readMap(def.entriesMapId);
-            if (entries != null) {
-                for (Map.Entry<Object, Object> entry : entries.entrySet()) {
-                    if (entry.getKey() instanceof GlobalPair pair) {
-                        held.add(pair);
-                    } else {
-                        GlobalEntry claim = (GlobalEntry) entry.getValue();
-                        pendingClaims += claim.pending() ? 1 : 0;
-                        held.add(new GlobalPair(entry.getKey(), claim.holder()));
-                    }
-                }
-            }
-        }
-        return new IndexRequest.GlobalEntries(base, implied, held, pendingClaims, toArray(moved));
-    }
-
-    private static void sample(List<String> samples, String text) {
-        if (samples.size() < MAX_SAMPLES) {
-            samples.add(text);
-        }
     }
 
     void close() {

@@ -26,7 +26,15 @@ final class Membership {
 
     private static final System.Logger LOG = System.getLogger(Membership.class.getName());
 
-    private final SlotGrid grid;
+    /** Starts a member in this JVM and tells it what the others know ({@link SlotGrid}'s). */
+    interface Starter {
+        GridNode start(NodeInfo info, SlotTable table);
+    }
+
+    private final Cluster cluster;
+    private final MigrationManager migrations;
+    private final Starter starter;
+    private final java.util.function.Consumer<GridNode> onLeft;
     private final Object lock = new Object();
     /** @GuardedBy("lock") */
     private final Set<Integer> leaving = new HashSet<>();
@@ -35,8 +43,12 @@ final class Membership {
     /** @GuardedBy("lock") */
     private int nextMemberId;
 
-    Membership(SlotGrid grid, int firstFreeId) {
-        this.grid = grid;
+    Membership(Cluster cluster, MigrationManager migrations, Starter starter, java.util.function.Consumer<GridNode> onLeft,
+            int firstFreeId) {
+        this.cluster = cluster;
+        this.migrations = migrations;
+        this.starter = starter;
+        this.onLeft = onLeft;
         this.nextMemberId = firstFreeId;
     }
 
@@ -53,17 +65,17 @@ final class Membership {
     CompletableFuture<GridNode> add(String nodeName, int weight) {
         GridNode node;
         synchronized (lock) {
-            grid.requireOpen();
+            cluster.requireOpen();
             java.util.Objects.requireNonNull(nodeName, "node name must not be null");
-            for (GridNode existing : grid.nodes()) {
+            for (GridNode existing : cluster.nodes()) {
                 if (existing.name().equals(nodeName)) {
                     throw new IllegalArgumentException("a node named '" + nodeName + "' is already in the grid");
                 }
             }
             NodeInfo info = new NodeInfo(nextMemberId, nodeName, weight);
             nextMemberId++;
-            node = grid.startMember(info, grid.table());
-            grid.control().update(table -> table.withNode(info));
+            node = starter.start(info, cluster.table());
+            cluster.control().update(table -> table.withNode(info));
             LOG.log(System.Logger.Level.DEBUG, () -> "registered " + node + "; moving its share of the slots");
         }
         return afterMembershipChanges(this::moveToPlannedLayout).thenApply(ignored -> node);
@@ -72,9 +84,9 @@ final class Membership {
     CompletableFuture<Void> remove(String nodeName) {
         GridNode node;
         synchronized (lock) {
-            grid.requireOpen();
-            node = grid.node(nodeName);
-            if (grid.nodes().size() - leaving.size() <= 1) {
+            cluster.requireOpen();
+            node = cluster.node(nodeName);
+            if (cluster.nodes().size() - leaving.size() <= 1) {
                 return CompletableFuture.failedFuture(new IllegalStateException("cannot remove '" + nodeName
                         + "': it is the last node of the grid"));
             }
@@ -86,18 +98,18 @@ final class Membership {
                     leaving.remove(node.id());
                     throw failure instanceof CompletionException ? (CompletionException) failure : new CompletionException(failure);
                 }
-                grid.control().update(table -> table.withoutNode(node.id()));
-                grid.controlRouter().ask(node.id(), new ControlRequest.Leave());
+                cluster.control().update(table -> table.withoutNode(node.id()));
+                cluster.controlRouter().ask(node.id(), new ControlRequest.Leave());
                 leaving.remove(node.id());
-                grid.memberLeft(node);
-                LOG.log(System.Logger.Level.DEBUG, () -> "removed " + node + "; " + grid.table());
+                onLeft.accept(node);
+                LOG.log(System.Logger.Level.DEBUG, () -> "removed " + node + "; " + cluster.table());
                 return null;
             }
         });
     }
 
     CompletableFuture<Void> rebalance() {
-        grid.requireOpen();
+        cluster.requireOpen();
         return afterMembershipChanges(this::moveToPlannedLayout);
     }
 
@@ -116,7 +128,7 @@ final class Membership {
      */
     private CompletableFuture<Void> drain(GridNode node, int round) {
         return moveToPlannedLayout().thenCompose(ignored -> {
-            int owned = grid.table().slotCount(node.id());
+            int owned = cluster.table().slotCount(node.id());
             if (owned == 0) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -131,7 +143,7 @@ final class Membership {
     /** Plans the layout over the members that stay and migrates every slot that must move. */
     private CompletableFuture<Void> moveToPlannedLayout() {
         List<NodeInfo> members = new ArrayList<>();
-        SlotTable current = grid.table();
+        SlotTable current = cluster.table();
         synchronized (lock) {
             for (NodeInfo info : current.nodes()) {
                 if (!leaving.contains(info.id())) {
@@ -144,7 +156,7 @@ final class Membership {
         CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
         for (int i = 0; i < moves.length; i++) {
             Move move = plan.moves().get(i);
-            moves[i] = grid.migrations().migrate(move.slot(), move.to());
+            moves[i] = migrations.migrate(move.slot(), move.to());
         }
         return CompletableFuture.allOf(moves);
     }

@@ -43,7 +43,7 @@ final class MigrationManager {
      */
     static final int SLOT_OVERHEAD_ENTRIES = 256;
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
     private final Throttle throttle;
     private final int batchSize;
     private final ThreadPoolExecutor executor;
@@ -61,14 +61,14 @@ final class MigrationManager {
     private volatile long busySinceNanos;
     private volatile long entriesAtBusyStart;
 
-    MigrationManager(SlotGrid grid, long entriesPerSecond, int maxInFlight, int batchSize) {
-        this.grid = grid;
+    MigrationManager(Cluster cluster, long entriesPerSecond, int maxInFlight, int batchSize) {
+        this.cluster = cluster;
         this.throttle = new Throttle(entriesPerSecond);
         this.batchSize = batchSize;
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(maxInFlight, maxInFlight, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 task -> {
-                    Thread thread = new Thread(task, grid.name() + "-migration-" + threads.incrementAndGet());
+                    Thread thread = new Thread(task, cluster.name() + "-migration-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
@@ -84,7 +84,7 @@ final class MigrationManager {
         SlotMigration migration = new SlotMigration(slot, to);
         synchronized (latest) {
             if (executor.isShutdown()) {
-                return CompletableFuture.failedFuture(new IllegalStateException("grid '" + grid.name() + "' is closed"));
+                return CompletableFuture.failedFuture(new IllegalStateException("grid '" + cluster.name() + "' is closed"));
             }
             if (pending.getAndIncrement() == 0) {
                 busySinceNanos = System.nanoTime();
@@ -106,7 +106,7 @@ final class MigrationManager {
         } catch (RejectedExecutionException closed) {
             latest.remove(migration.slot, migration);
             pending.decrementAndGet();
-            migration.done.completeExceptionally(new IllegalStateException("grid '" + grid.name() + "' is closed", closed));
+            migration.done.completeExceptionally(new IllegalStateException("grid '" + cluster.name() + "' is closed", closed));
         }
     }
 
@@ -118,12 +118,12 @@ final class MigrationManager {
 
     MigrationStats stats() {
         long left = 0;
-        SlotTable table = grid.table();
+        SlotTable table = cluster.table();
         for (SlotMigration migration : latest.values()) {
             if (migration.running()) {
                 left += Math.max(0, migration.sourceEntries - migration.entriesShipped);
             } else {
-                left += (Long) grid.controlRouter().ask(table.ownerOf(migration.slot),
+                left += (Long) cluster.controlRouter().ask(table.ownerOf(migration.slot),
                         new ControlRequest.SlotEntryCount(migration.slot));
             }
         }
@@ -148,7 +148,7 @@ final class MigrationManager {
         }
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "migrations of grid " + grid.name() + " did not stop within 30 s");
+                LOG.log(System.Logger.Level.WARNING, "migrations of grid " + cluster.name() + " did not stop within 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -190,16 +190,16 @@ final class MigrationManager {
 
     private void move(SlotMigration migration) {
         int slot = migration.slot;
-        SlotTable table = grid.table();
+        SlotTable table = cluster.table();
         int from = table.ownerOf(slot);
         int to = migration.to;
         if (from == to) {
             return;
         }
-        if (table.node(to) == null || !grid.isActiveMember(to)) {
-            throw new IllegalStateException("node " + to + " is not an active node of grid '" + grid.name() + "'");
+        if (table.node(to) == null || !cluster.isActiveMember(to)) {
+            throw new IllegalStateException("node " + to + " is not an active node of grid '" + cluster.name() + "'");
         }
-        Router router = grid.controlRouter();
+        Router router = cluster.controlRouter();
         throttle.acquire(SLOT_OVERHEAD_ENTRIES);
 
         // 1. Prepare: target IMPORTING (invisible to clients), source MIGRATING (logs every write).
@@ -211,7 +211,7 @@ final class MigrationManager {
             router.ask(to, new MigrationRequest.AbortImport(slot));
             throw notOwned;
         }
-        grid.control().update(t -> t.withMigration(slot, to));
+        cluster.control().update(t -> t.withMigration(slot, to));
         boolean handedOver = false;
         try {
             // 2. Copy a weakly consistent snapshot, in throttled batches.
@@ -243,7 +243,7 @@ final class MigrationManager {
             MigrationRequest.Shipped last = (MigrationRequest.Shipped) router.ask(from,
                     new MigrationRequest.ShipChanges(slot, Integer.MAX_VALUE));
             shipped(migration, last.entries());
-            grid.control().update(t -> {
+            cluster.control().update(t -> {
                 SlotTable next = t.withOwner(slot, to);
                 router.ask(to, new MigrationRequest.Activate(slot, next.epoch()));
                 router.ask(from, new MigrationRequest.Forward(slot, to, next.epoch()));
@@ -258,7 +258,7 @@ final class MigrationManager {
             if (!handedOver) {
                 router.ask(from, new MigrationRequest.CancelOutgoing(slot));
                 router.ask(to, new MigrationRequest.AbortImport(slot));
-                grid.control().update(t -> t.migratingTo(slot) >= 0 ? t.withoutMigration(slot) : t);
+                cluster.control().update(t -> t.migratingTo(slot) >= 0 ? t.withoutMigration(slot) : t);
             }
         }
     }

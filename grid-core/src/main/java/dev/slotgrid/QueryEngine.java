@@ -37,19 +37,19 @@ final class QueryEngine {
     private static final int MAX_THREADS = 64;
     private static final long MAX_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
     private final IndexCoordinator indexes;
     private final Object executorLock = new Object();
     /** @GuardedBy("executorLock") for creation; read without it once set */
     private volatile ThreadPoolExecutor executor;
 
-    QueryEngine(SlotGrid grid, IndexCoordinator indexes) {
-        this.grid = grid;
+    QueryEngine(Cluster cluster, IndexCoordinator indexes) {
+        this.cluster = cluster;
         this.indexes = indexes;
     }
 
     <K, V> QueryResult<K, V> run(GridQuery<K, V> query, boolean countOnly) {
-        grid.requireOpen();
+        cluster.requireOpen();
         IndexDef def = query.indexName == null ? null : indexes.require(query.mapId, query.mapName, query.indexName);
         QueryPlan plan = new QueryPlan(query, def, countOnly);
         Router router = query.entry.member().router();
@@ -57,7 +57,7 @@ final class QueryEngine {
         if (def != null && !def.isLocal()) {
             result = global(plan, query, router);
         } else if (query.partitionKey != null) {
-            result = singleSlot(plan, grid.config().slotOf(query.partitionKey), router, query.nodeBudget.toNanos());
+            result = singleSlot(plan, cluster.config().slotOf(query.partitionKey), router, query.nodeBudget.toNanos());
         } else {
             result = scatter(plan, query, router);
         }
@@ -78,7 +78,7 @@ final class QueryEngine {
             throw new IllegalStateException("GLOBAL index '" + def.name() + "' did not catch up within "
                     + query.awaitIndexed.toMillis() + " ms (" + indexes.stats() + "); the query was not run");
         }
-        int partitionSlot = query.partitionKey == null ? -1 : grid.config().slotOf(query.partitionKey);
+        int partitionSlot = query.partitionKey == null ? -1 : cluster.config().slotOf(query.partitionKey);
         QueryPlan.Gather gather = plan.gather();
         Set<Integer> indexSlots = new TreeSet<>();
         Set<Object> seen = new HashSet<>();
@@ -87,7 +87,7 @@ final class QueryEngine {
         for (Object value : plan.condition.values()) {
             int slot;
             try {
-                slot = grid.config().slotOf(value);
+                slot = cluster.config().slotOf(value);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("GLOBAL index '" + def.name() + "': its values are keys, and "
                         + e.getMessage(), e);
@@ -128,7 +128,7 @@ final class QueryEngine {
     private QueryResult<Object, Object> singleSlot(QueryPlan plan, int slot, Router router, long budgetNanos) {
         QueryPlan.Gather gather = plan.gather();
         int owner = readWhereItIs(plan, slot, router, gather, budgetNanos);
-        NodeInfo info = grid.table().node(owner);
+        NodeInfo info = cluster.table().node(owner);
         return plan.result(gather, 1, 1, List.of(), plan.how() + " in slot " + slot + " on "
                 + (info == null ? "member " + owner : info.name()));
     }
@@ -141,17 +141,17 @@ final class QueryEngine {
         long start = System.nanoTime();
         boolean refs = router.transport().carriesReferences();
         for (int attempt = 0;; attempt++) {
-            int owner = grid.table().ownerOf(slot);
+            int owner = cluster.table().ownerOf(slot);
             QueryRequest.Fragment fragment = (QueryRequest.Fragment) router.ask(owner,
                     plan.fragment(new int[] {slot}, budgetNanos, refs));
             if (fragment.moved().length == 0) {
                 plan.merge(fragment, gather, refs || !plan.hasFunctions());
                 return owner;
             }
-            if (System.nanoTime() - start > grid.config().cutoverTimeoutNanos()) {
+            if (System.nanoTime() - start > cluster.config().cutoverTimeoutNanos()) {
                 throw new IllegalStateException("no member served slot " + slot + " for "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms (" + attempt + " looks); table "
-                        + grid.table());
+                        + cluster.table());
             }
             Backoff.pause(attempt);
         }
@@ -164,7 +164,7 @@ final class QueryEngine {
         long grace = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(budgetNanos / 4, MAX_GRACE_NANOS));
         boolean refs = router.transport().carriesReferences();
         boolean pushedDown = refs || !plan.hasFunctions();
-        SlotTable table = grid.table();
+        SlotTable table = cluster.table();
         Map<Integer, List<Integer>> byOwner = new LinkedHashMap<>();
         for (int slot = 0; slot < SlotTable.SLOTS; slot++) {
             byOwner.computeIfAbsent(table.ownerOf(slot), owner -> new ArrayList<>()).add(slot);
@@ -252,10 +252,10 @@ final class QueryEngine {
         }
         synchronized (executorLock) {
             if (executor == null) {
-                grid.requireOpen();
+                cluster.requireOpen();
                 AtomicInteger threads = new AtomicInteger();
                 executor = new ThreadPoolExecutor(0, MAX_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-                    Thread thread = new Thread(task, grid.name() + "-query-" + threads.incrementAndGet());
+                    Thread thread = new Thread(task, cluster.name() + "-query-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());

@@ -1,10 +1,7 @@
 package dev.slotgrid;
 
 import dev.slotgrid.slot.SlotTable;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -23,22 +20,24 @@ import java.util.function.Supplier;
  */
 final class RoutedMap<K, V> implements GridMap<K, V> {
 
-    private final SlotGrid grid;
+    private final Cluster cluster;
     private final Member entry;
     private final Router router;
     private final MemberHotKeys hotKeys;
     private final String name;
     private final int mapId;
     private final boolean functionsTravel;
+    private final BulkCalls<K, V> bulk;
 
-    RoutedMap(SlotGrid grid, Member entry, String name, int mapId) {
-        this.grid = grid;
+    RoutedMap(Cluster cluster, Member entry, String name, int mapId) {
+        this.cluster = cluster;
         this.entry = entry;
         this.router = entry.router();
         this.hotKeys = entry.hotKeys();
         this.name = name;
         this.mapId = mapId;
         this.functionsTravel = router.transport().carriesReferences();
+        this.bulk = new BulkCalls<>(this, cluster, entry, mapId);
     }
 
     @Override
@@ -50,7 +49,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
     private int slotOf(Object key) {
         Objects.requireNonNull(key, "key must not be null");
         int slot = entry.config().slotOf(key);
-        grid.requireOpen();
+        cluster.requireOpen();
         return slot;
     }
 
@@ -275,7 +274,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         if (present != null) {
             return present;
         }
-        return (V) grid.loads(mapId).load(ByteArrayKey.storedForm(key, false), () -> {
+        return (V) cluster.loads(mapId).load(ByteArrayKey.storedForm(key, false), () -> {
             V again = get(key); // a load that just finished may have stored it
             if (again != null) {
                 return again;
@@ -291,109 +290,14 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
 
     // ================================================================ bulk
 
-    @SuppressWarnings("unchecked")
     @Override
     public Map<K, V> getAll(Collection<? extends K> keys) {
-        Objects.requireNonNull(keys, "keys must not be null");
-        List<K> list = Require.noNulls(new ArrayList<K>(keys), "keys"); // a snapshot, checked before anything runs
-        Object[] results = executeGrouped(list, null);
-        Map<K, V> found = new HashMap<>();
-        for (int i = 0; i < results.length; i++) {
-            if (results[i] != null) {
-                found.put(list.get(i), (V) results[i]);
-            }
-        }
-        return found;
+        return bulk.getAll(keys);
     }
 
     @Override
     public void putAll(Map<? extends K, ? extends V> entries) {
-        Objects.requireNonNull(entries, "entries must not be null");
-        List<K> keys = new ArrayList<>(entries.size());
-        List<Object> values = new ArrayList<>(entries.size());
-        for (Map.Entry<? extends K, ? extends V> e : entries.entrySet()) {
-            K key = e.getKey();
-            V value = e.getValue();
-            if (key == null) {
-                throw new NullPointerException("putAll: entries must not contain a null key");
-            }
-            if (value == null) {
-                throw new NullPointerException("putAll: the value of key '" + Require.describe(key) + "' must not be null");
-            }
-            keys.add(key);
-            values.add(value);
-        }
-        executeGrouped(keys, values.toArray()); // checks every key's type before it stores any
-    }
-
-    /**
-     * Runs a get ({@code values == null}) or a put per key, one {@link BatchRequest} per owner as the
-     * entry member's table names them. Every key is checked before anything runs. A key whose slot
-     * moved meanwhile comes back {@link Reply.Reroute} and is routed on its own.
-     */
-    private Object[] executeGrouped(List<? extends K> keys, Object[] values) {
-        int n = keys.size();
-        boolean write = values != null;
-        int[] slots = new int[n];
-        for (int i = 0; i < n; i++) {
-            slots[i] = entry.config().slotOf(keys.get(i));
-        }
-        grid.requireOpen();
-        Object[] results = new Object[n];
-        if (hotKeys.state(mapId) != null) {
-            // hot keys need their own path (folds, near caches, invalidations): key by key, after checks
-            for (int i = 0; i < n; i++) {
-                results[i] = write ? put(keys.get(i), castValue(values[i])) : get(keys.get(i));
-            }
-            return results;
-        }
-        Object[] stored = new Object[n];
-        for (int i = 0; i < n; i++) {
-            stored[i] = ByteArrayKey.storedForm(keys.get(i), write);
-        }
-        SlotTable table = router.table();
-        Map<Integer, List<Integer>> byOwner = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            // a pinned key meets its natural slot's owner, which sends it back (Reroute) to be routed on its own
-            byOwner.computeIfAbsent(table.ownerOf(slots[i]), owner -> new ArrayList<>()).add(i);
-        }
-        router.batches.add(byOwner.size());
-        router.batchedRequests.add(n);
-        for (Map.Entry<Integer, List<Integer>> batch : byOwner.entrySet()) {
-            List<Integer> indexes = batch.getValue();
-            int[] batchSlots = new int[indexes.size()];
-            Object[] batchKeys = new Object[indexes.size()];
-            Object[] batchValues = write ? new Object[indexes.size()] : null;
-            for (int j = 0; j < batchSlots.length; j++) {
-                int i = indexes.get(j);
-                batchSlots[j] = slots[i];
-                batchKeys[j] = stored[i];
-                if (write) {
-                    batchValues[j] = values[i];
-                }
-            }
-            BatchRequest request = write ? new BatchRequest.PutBatch(mapId, table.epoch(), batchSlots, batchKeys, batchValues)
-                    : new BatchRequest.GetBatch(mapId, table.epoch(), batchSlots, batchKeys);
-            Object[] answers = (Object[]) router.ask(batch.getKey(), request);
-            for (int j = 0; j < answers.length; j++) {
-                int i = indexes.get(j);
-                results[i] = answers[j] instanceof Reply.Reroute
-                        ? router.route(retarget(request.single(j), slots[i]), slots[i]) : answers[j];
-            }
-        }
-        return results;
-    }
-
-    /** A batch's key re-routed on its own from the member's current table. */
-    private KeyRequest retarget(KeyRequest single, int natural) {
-        SlotTable table = router.table();
-        int slot = Router.pinned(table, mapId, single.key(), natural);
-        return single.to(slot, table.epoch(), Router.pinFlags(slot, natural));
-    }
-
-    @SuppressWarnings("unchecked")
-    private V castValue(Object value) {
-        return (V) value;
+        bulk.putAll(entries);
     }
 
     @Override
@@ -403,9 +307,9 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
 
     @Override
     public long mappingCount() {
-        grid.requireOpen();
+        cluster.requireOpen();
         long count = 0;
-        for (int member : grid.activeMemberIds()) {
+        for (int member : cluster.activeMemberIds()) {
             count += (Long) router.ask(member, new ControlRequest.CountEntries(mapId));
         }
         MemberHotKeys.MapState hot = hotKeys.state(mapId);

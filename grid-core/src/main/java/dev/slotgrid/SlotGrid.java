@@ -39,49 +39,42 @@ public final class SlotGrid implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SlotGrid.class.getName());
     private static final AtomicInteger GRID_COUNTER = new AtomicInteger();
 
-    private final String name;
-    private final GridConfig config;
-    private final Transport transport;
+    private final Cluster cluster;
     private final ControlPlane control;
     private final Membership membership;
     private final Jmx jmx;
     private final MigrationManager migrations;
     private final HotKeyControl hotKeys;
-    private final KeyDirectory directory = new KeyDirectory(this);
+    private final KeyDirectory directory;
     private final IndexCoordinator indexes;
     private final QueryEngine queries;
-    /** getOrLoad's single flights, one per map: at most one load per key at a time in this JVM. */
-    private final ConcurrentHashMap<Integer, SingleFlight<Object, Object>> loads = new ConcurrentHashMap<>();
-    /** Every member started, by id (a member that left stays, to answer MOVED): copy-on-write. */
-    private volatile GridNode[] members = new GridNode[0];
-    /** The router the control plane sends through: the first member's, set once it starts. */
-    private volatile Router controlRouter;
-    private volatile boolean closed;
 
     SlotGrid(SlotGridBuilder builder) {
-        this.name = builder.name != null ? builder.name : "slotgrid-" + GRID_COUNTER.incrementAndGet();
-        this.config = builder.config(name);
+        String name = builder.name != null ? builder.name : "slotgrid-" + GRID_COUNTER.incrementAndGet();
         if (builder.jmx && Jmx.isRegistered(name)) {
             throw new IllegalArgumentException("a grid named '" + name + "' is already registered in this JVM's"
                     + " MBean server; choose another name or close that grid");
         }
-        this.transport = builder.transport(config, this::memberName);
+        this.cluster = new Cluster(name, builder.config(name), builder);
         List<NodeInfo> infos = builder.nodeInfos();
         SlotTable initial = SlotTable.initial(infos);
-        this.control = new ControlPlane(this, initial);
-        this.hotKeys = new HotKeyControl(this, config.hotKeyDetection(), builder.hotKeyPolicy);
-        this.indexes = new IndexCoordinator(this);
-        this.queries = new QueryEngine(this, indexes);
-        this.membership = new Membership(this, infos.size());
-        this.migrations = new MigrationManager(this, builder.migrationThrottle, builder.maxMigrationsInFlight,
+        this.hotKeys = new HotKeyControl(cluster, cluster.config().hotKeyDetection(), builder.hotKeyPolicy);
+        this.control = new ControlPlane(cluster, initial, hotKeys::foldBack);
+        cluster.attach(control);
+        this.indexes = new IndexCoordinator(cluster);
+        this.queries = new QueryEngine(cluster, indexes);
+        this.migrations = new MigrationManager(cluster, builder.migrationThrottle, builder.maxMigrationsInFlight,
                 builder.migrationBatchSize);
+        this.directory = new KeyDirectory(cluster, migrations);
         this.jmx = builder.jmx ? new Jmx() : null;
+        this.membership = new Membership(cluster, migrations, this::startMember, this::memberLeft, infos.size());
         if (jmx != null) {
             jmx.registerGrid(this);
         }
         for (NodeInfo info : infos) {
             startMember(info, initial);
         }
+        hotKeys.start();
         LOG.log(System.Logger.Level.DEBUG, () -> "started grid " + name + " with " + initial);
     }
 
@@ -98,12 +91,12 @@ public final class SlotGrid implements AutoCloseable {
 
     /** @return the grid's name (JMX and logs) */
     public String name() {
-        return name;
+        return cluster.name();
     }
 
     /** @return the partitioner that maps keys to slots */
     public Partitioner partitioner() {
-        return config.partitioner();
+        return cluster.config().partitioner();
     }
 
     /**
@@ -121,13 +114,7 @@ public final class SlotGrid implements AutoCloseable {
      * @return an immutable list
      */
     public List<GridNode> nodes() {
-        List<GridNode> active = new ArrayList<>();
-        for (GridNode node : members) {
-            if (node != null && node.isActive()) {
-                active.add(node);
-            }
-        }
-        return List.copyOf(active);
+        return cluster.nodes();
     }
 
     /**
@@ -138,14 +125,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalArgumentException if no active node has that name; the message lists them
      */
     public GridNode node(String nodeName) {
-        Objects.requireNonNull(nodeName, "node name must not be null");
-        for (GridNode node : nodes()) {
-            if (node.name().equals(nodeName)) {
-                return node;
-            }
-        }
-        throw new IllegalArgumentException("no active node named '" + nodeName + "'; nodes: "
-                + nodes().stream().map(GridNode::name).toList());
+        return cluster.node(nodeName);
     }
 
     /**
@@ -285,7 +265,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalArgumentException if another extractor is registered under that name
      */
     public void registerExtractor(IndexExtractor extractor) {
-        config.plugins().registerExtractor(extractor);
+        cluster.config().plugins().registerExtractor(extractor);
     }
 
     /**
@@ -297,7 +277,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalArgumentException if another processor is registered under that name
      */
     public void registerProcessor(EntryProcessor<?, ?, ?> processor) {
-        config.plugins().registerProcessor(processor);
+        cluster.config().plugins().registerProcessor(processor);
     }
 
     /**
@@ -392,8 +372,8 @@ public final class SlotGrid implements AutoCloseable {
      */
     public void declareMergeable(String mapName, String mergerName) {
         requireOpen();
-        config.plugins().merger(mergerName); // fails here, naming what is available, if unknown or null
-        hotKeys.declareMergeable(mapId(mapName), mergerName);
+        cluster.config().plugins().merger(mergerName); // fails here, naming what is available, if unknown or null
+        hotKeys.declareMergeable(cluster.mapId(mapName), mergerName);
     }
 
     /**
@@ -407,8 +387,8 @@ public final class SlotGrid implements AutoCloseable {
     public void declareMergeable(String mapName, Merger<?> merger) {
         requireOpen();
         Objects.requireNonNull(merger, "merger must not be null");
-        config.plugins().registerMerger(merger);
-        hotKeys.declareMergeable(mapId(mapName), merger.name());
+        cluster.config().plugins().registerMerger(merger);
+        hotKeys.declareMergeable(cluster.mapId(mapName), merger.name());
     }
 
     /**
@@ -423,8 +403,8 @@ public final class SlotGrid implements AutoCloseable {
     public void nearCache(String mapName, Object key, boolean enabled) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        config.slotOf(key);
-        hotKeys.nearCache(mapId(mapName), ByteArrayKey.storedForm(key, true), enabled, false, "requested");
+        cluster.config().slotOf(key);
+        hotKeys.nearCache(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), enabled, false, "requested");
     }
 
     /**
@@ -445,8 +425,8 @@ public final class SlotGrid implements AutoCloseable {
         if (parts < 0 || parts > 256) {
             throw new IllegalArgumentException("parts must be between 0 and 256, was " + parts);
         }
-        config.slotOf(key);
-        hotKeys.salt(mapId(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
+        cluster.config().slotOf(key);
+        hotKeys.salt(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
     }
 
     /**
@@ -468,9 +448,8 @@ public final class SlotGrid implements AutoCloseable {
     public int pin(String mapName, Object key, String nodeName) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        int natural = config.slotOf(key);
-        GridNode node = node(nodeName);
-        return directory.pin(mapId(mapName), ByteArrayKey.storedForm(key, true), natural, node.id(), node.name());
+        int natural = cluster.config().slotOf(key);
+        return directory.pin(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), natural, node(nodeName).id());
     }
 
     /**
@@ -484,7 +463,7 @@ public final class SlotGrid implements AutoCloseable {
     public boolean unpin(String mapName, Object key) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        return directory.unpin(mapId(mapName), ByteArrayKey.storedForm(key, true), config.slotOf(key));
+        return directory.unpin(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), cluster.config().slotOf(key));
     }
 
     /**
@@ -504,130 +483,32 @@ public final class SlotGrid implements AutoCloseable {
     @Override
     public void close() {
         synchronized (membership.lock()) {
-            if (closed) {
+            if (cluster.isClosed()) {
                 return;
             }
-            closed = true;
+            cluster.markClosed();
             hotKeys.shutdown();
             migrations.shutdown();
             indexes.close();
             queries.close();
-            for (GridNode node : members) {
-                if (node != null) {
-                    node.member().close();
-                }
+            for (GridNode node : cluster.all()) {
+                node.member().close();
             }
-            transport.close();
+            cluster.transport().close();
             if (jmx != null) {
                 jmx.unregisterAll();
             }
-            LOG.log(System.Logger.Level.DEBUG, () -> "closed grid " + name);
+            LOG.log(System.Logger.Level.DEBUG, () -> "closed grid " + name());
         }
     }
 
     /** @return {@code true} once {@link #close()} was called */
     public boolean isClosed() {
-        return closed;
-    }
-
-    // ---------------------------------------------------------------- for the control plane's parts
-
-    GridConfig config() {
-        return config;
-    }
-
-    Transport transport() {
-        return transport;
-    }
-
-    ControlPlane control() {
-        return control;
-    }
-
-    MigrationManager migrations() {
-        return migrations;
-    }
-
-    HotKeyControl hotKeyControl() {
-        return hotKeys;
-    }
-
-    QueryEngine queries() {
-        return queries;
-    }
-
-    /** The router the control plane sends its own requests through (the first member's). */
-    Router controlRouter() {
-        return controlRouter;
-    }
-
-    int mapId(String mapName) {
-        return control.mapId(mapName);
-    }
-
-    int internalMapId(String mapName) {
-        return control.internalMapId(mapName);
-    }
-
-    String mapName(int mapId) {
-        return control.mapName(mapId);
-    }
-
-    boolean isInternalMap(int mapId) {
-        return control.isInternal(mapId);
-    }
-
-    SingleFlight<Object, Object> loads(int mapId) {
-        return loads.computeIfAbsent(mapId, id -> new SingleFlight<>());
-    }
-
-    /** getOrLoad's coalesced calls and loads, over every map. */
-    long[] loadCounters() {
-        long coalesced = 0;
-        long count = 0;
-        for (SingleFlight<Object, Object> flight : loads.values()) {
-            coalesced += flight.coalesced();
-            count += flight.loads();
-        }
-        return new long[] {coalesced, count};
-    }
-
-    /** Ids of the members in the grid now (not left). */
-    List<Integer> activeMemberIds() {
-        List<Integer> ids = new ArrayList<>();
-        for (GridNode node : members) {
-            if (node != null && node.isActive()) {
-                ids.add(node.id());
-            }
-        }
-        return ids;
-    }
-
-    /** Ids of every member started and not closed, those that left included (they still answer MOVED). */
-    List<Integer> liveMemberIds() {
-        List<Integer> ids = new ArrayList<>();
-        for (GridNode node : members) {
-            if (node != null) {
-                ids.add(node.id());
-            }
-        }
-        return ids;
-    }
-
-    private String memberName(int id) {
-        GridNode[] all = members;
-        return id >= 0 && id < all.length && all[id] != null ? all[id].name() : "member-" + id;
-    }
-
-    boolean isActiveMember(int id) {
-        GridNode[] all = members;
-        return id >= 0 && id < all.length && all[id] != null && all[id].isActive();
+        return cluster.isClosed();
     }
 
     void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("grid '" + name + "' is closed");
-        }
+        cluster.requireOpen();
     }
 
     /**
@@ -635,31 +516,24 @@ public final class SlotGrid implements AutoCloseable {
      * others know before any slot is given to it. It is listed first, so that a change made
      * meanwhile reaches it either by that change's own message or by the state sent after.
      */
-    GridNode startMember(NodeInfo info, SlotTable table) {
-        Member member = new Member(info, config, table, transport, control);
-        transport.bind(info.id(), member);
-        GridNode node = new GridNode(this, member);
-        synchronized (this) {
-            GridNode[] next = Arrays.copyOf(members, Math.max(members.length, info.id() + 1));
-            next[info.id()] = node;
-            members = next;
-            if (controlRouter == null) {
-                controlRouter = member.router();
-            }
-        }
+    private GridNode startMember(NodeInfo info, SlotTable table) {
+        Member member = new Member(info, cluster.config(), table, cluster.transport(), control);
+        cluster.transport().bind(info.id(), member);
+        GridNode node = new GridNode(cluster, member, queries);
+        cluster.register(node);
         control.syncCatalog(info.id());
         indexes.syncNewMember(info.id());
         hotKeys.syncNewMember(info.id());
         member.adopt(control.latest());
         if (jmx != null) {
-            jmx.registerNode(name, node);
+            jmx.registerNode(name(), node);
         }
         return node;
     }
 
-    void memberLeft(GridNode node) {
+    private void memberLeft(GridNode node) {
         if (jmx != null) {
-            jmx.unregisterNode(name, node);
+            jmx.unregisterNode(name(), node);
         }
     }
 }

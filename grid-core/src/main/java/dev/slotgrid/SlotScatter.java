@@ -26,10 +26,10 @@ final class SlotScatter {
      * @return every reply, in no particular order
      */
     @SuppressWarnings("unchecked")
-    static <R> List<R> run(SlotGrid grid, int[] slots, Function<int[], Request> request, Function<R, int[]> moved,
+    static <R> List<R> run(Cluster cluster, int[] slots, Function<int[], Request> request, Function<R, int[]> moved,
             long timeoutNanos) {
         long start = System.nanoTime();
-        Router router = grid.controlRouter();
+        Router router = cluster.controlRouter();
         List<R> replies = new ArrayList<>();
         int[] pending = slots;
         for (int attempt = 0; pending.length > 0; attempt++) {
@@ -41,7 +41,7 @@ final class SlotScatter {
                 }
                 Backoff.pause(attempt);
             }
-            SlotTable table = grid.table();
+            SlotTable table = cluster.table();
             Map<Integer, List<Integer>> byOwner = new LinkedHashMap<>();
             for (int slot : pending) {
                 byOwner.computeIfAbsent(table.ownerOf(slot), owner -> new ArrayList<>()).add(slot);

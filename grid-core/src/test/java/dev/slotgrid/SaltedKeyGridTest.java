@@ -33,7 +33,8 @@ class SaltedKeyGridTest {
     }
 
     private static SaltedKey saltOf(SlotGrid grid, String map, Object key) {
-        return grid.nodes().get(0).member().hotKeys().state(grid.mapId(map)).salts.get(key);
+        GridNode entry = grid.nodes().get(0);
+        return entry.member().hotKeys().state(entry.member().catalog().find(map)).salts.get(key);
     }
 
     @Test
