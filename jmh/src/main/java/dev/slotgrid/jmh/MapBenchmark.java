@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p><b>Implementations</b> ({@code impl}): {@code chm} (ceiling), {@code slotgrid-local} (3 nodes,
  * entering through the key's owner), {@code slotgrid-remote} (3 nodes, keys owned by the two other
- * nodes), {@code hazelcast-1} and {@code hazelcast-3} (members in this JVM on 127.0.0.1),
+ * nodes), {@code slotgrid-serializing} (the same remote keys through the serializing transport:
+ * every message encoded and decoded, the owner on another thread), {@code hazelcast-1} and
+ * {@code hazelcast-3} (members in this JVM on 127.0.0.1),
  * {@code chronicle} (off-heap). Set-up per trial: about 1 s for SlotGrid, 3 to 8 s for Hazelcast.
  *
  * <p>Run alone (from the repository root; {@code @jmh/target/jvm.flags} hands the root pom's JVM
@@ -61,7 +63,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class MapBenchmark {
 
     /** The implementation under test; see the class comment. */
-    @Param({"chm", "slotgrid-local", "slotgrid-remote", "hazelcast-1", "hazelcast-3", "chronicle"})
+    @Param({"chm", "slotgrid-local", "slotgrid-remote", "slotgrid-serializing", "hazelcast-1", "hazelcast-3", "chronicle"})
     public String impl;
 
     /** How keys are drawn: {@code uniform} or {@code zipfian}. */

@@ -13,7 +13,7 @@ interface MapTarget extends AutoCloseable {
 
     /** The {@code @Param} names of every implementation. */
     List<String> NAMES = List.of(ChmTarget.NAME, ChmTarget.OWNER_KEYS, ChmSlotsTarget.CRC16_ONLY, ChmSlotsTarget.NAME,
-            SlotGridTarget.OWNER_LOCAL, SlotGridTarget.SAME_JVM_REMOTE, HazelcastTarget.ONE_MEMBER,
+            SlotGridTarget.OWNER_LOCAL, SlotGridTarget.SAME_JVM_REMOTE, SlotGridTarget.SERIALIZING, HazelcastTarget.ONE_MEMBER,
             HazelcastTarget.THREE_MEMBERS, ChronicleTarget.NAME);
 
     /**
@@ -38,6 +38,8 @@ interface MapTarget extends AutoCloseable {
                 return SlotGridTarget.ownerLocal();
             case SlotGridTarget.SAME_JVM_REMOTE:
                 return SlotGridTarget.sameJvmRemote();
+            case SlotGridTarget.SERIALIZING:
+                return SlotGridTarget.serializing();
             case HazelcastTarget.ONE_MEMBER:
                 return HazelcastTarget.start(1);
             case HazelcastTarget.THREE_MEMBERS:
@@ -51,8 +53,8 @@ interface MapTarget extends AutoCloseable {
 
     /**
      * Whether this target wants {@code key} in its key set: those that mimic or are
-     * {@code slotgrid-local} take only keys owned by the entry node, {@code slotgrid-remote} only
-     * keys owned by another node; the others take every key.
+     * {@code slotgrid-local} take only keys owned by the entry node, {@code slotgrid-remote} and
+     * {@code slotgrid-serializing} only keys owned by another node; the others take every key.
      *
      * @param key a candidate key
      * @return {@code true} to take it
