@@ -22,11 +22,16 @@ class ConcurrentAccessTest {
 
     private static final int THREADS = 8;
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     @Test
     void concurrentCountersAndPuts_fromAllNodes_loseNothing() throws Exception {
         long seed = System.nanoTime();
         System.out.println("ConcurrentAccessTest seed " + seed);
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).build()) {
             int counters = 64;
             AtomicLongArray expected = new AtomicLongArray(counters);
             ConcurrentHashMap<String, String> lastPut = new ConcurrentHashMap<>();

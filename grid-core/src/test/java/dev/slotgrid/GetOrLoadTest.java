@@ -18,9 +18,14 @@ import org.junit.jupiter.api.Test;
 /** Request coalescing: one load per key at a time, its failure shared and not remembered. */
 class GetOrLoadTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     @Test
     void sixtyFourConcurrentCallers_throughEveryNode_invokeTheLoaderOnce() throws Exception {
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).build()) {
             AtomicInteger loads = new AtomicInteger();
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(64);
@@ -48,7 +53,7 @@ class GetOrLoadTest {
 
     @Test
     void aLoaderFailure_reachesEveryWaiter_andIsNotCached() throws Exception {
-        try (SlotGrid grid = SlotGrid.builder().nodes(2).jmx(false).build()) {
+        try (SlotGrid grid = builder().nodes(2).jmx(false).build()) {
             GridMap<String, String> map = grid.map("users");
             CountDownLatch release = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -81,7 +86,7 @@ class GetOrLoadTest {
 
     @Test
     void concurrentAsyncCalls_travelInBatches_andEachGetsItsOwnAnswer() throws Exception {
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).build()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> callers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {

@@ -39,6 +39,11 @@ import org.junit.jupiter.api.Test;
  */
 class GlobalIndexModelTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     private static final int WRITERS = 4;
     private static final int CHECKERS = 1;
     private static final int SLOTS = 64;
@@ -56,8 +61,8 @@ class GlobalIndexModelTest {
     private static final int MAX_OPS_PER_WRITER = 1_000_000;
     private static final int MAX_QUERIES = 1_000_000;
 
-    /** A stored value; {@code email} may be null (no unique value). */
-    record Account(String email, String city, int n) {
+    /** A stored value; {@code email} may be null (no unique value). Serializable for the serializing run's codecs. */
+    record Account(String email, String city, int n) implements java.io.Serializable {
     }
 
     @Test
@@ -67,7 +72,7 @@ class GlobalIndexModelTest {
         System.out.println("GlobalIndexModelTest seed " + seed + " (rerun with -Dseed=" + seed + ")");
         Map<Integer, String> tags = SlotKeys.tagsInDistinctSlots(SLOTS);
         List<String> tagList = new ArrayList<>(tags.values());
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(2_000_000).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).migrationThrottle(2_000_000).build()) {
             grid.registerExtractor(IndexExtractor.of("city", v -> ((Account) v).city()));
             grid.registerExtractor(IndexExtractor.of("email", v -> ((Account) v).email()));
             grid.addIndex("accounts", IndexDefinition.global("by-city", "city"));

@@ -12,12 +12,26 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The map contract, checked against {@link ConcurrentHashMap} as the reference model. */
+/**
+ * The map contract, checked against {@link ConcurrentHashMap} as the reference model; over the
+ * serializing binding too ({@link GridMapSemanticsOverSerializingTransportTest}).
+ */
 class GridMapSemanticsTest {
 
-    private final SlotGrid grid = SlotGrid.builder().nodes(3).build();
+    private SlotGrid grid;
+
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
+    @BeforeEach
+    void open() {
+        grid = builder().nodes(3).build();
+    }
 
     @AfterEach
     void close() {

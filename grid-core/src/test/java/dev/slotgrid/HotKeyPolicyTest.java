@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 /** The automatic policy: detect, act, and return to normal when the key cools down. */
 class HotKeyPolicyTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     private static final HotKeyPolicy POLICY = HotKeyPolicy.defaults().withShareThreshold(0.2).withMinOpsPerSecond(2_000)
             .withCooldown(Duration.ofMillis(1500));
 
@@ -60,7 +65,7 @@ class HotKeyPolicyTest {
 
     @Test
     void aWriteHotKey_isDetected_salted_andUnsaltedAfterItCools_withNoIncrementLost() throws Exception {
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).hotKeyPolicy(POLICY).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).hotKeyPolicy(POLICY).build()) {
             grid.declareMergeable("likes", "long-sum");
             Load load = new Load(grid, "likes", 0.5, true);
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> grid.hotKeyStats().saltedKeys() == 1);
@@ -87,7 +92,7 @@ class HotKeyPolicyTest {
 
     @Test
     void aReadHotKey_isNearCachedEverywhere_andReleasedAfterItCools() throws Exception {
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).hotKeyPolicy(POLICY).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).hotKeyPolicy(POLICY).build()) {
             GridMap<String, Long> map = grid.map("profiles");
             map.put("celebrity", 1L);
             Load load = new Load(grid, "profiles", 0.5, false);
@@ -109,7 +114,7 @@ class HotKeyPolicyTest {
 
     @Test
     void indexMaintenance_doesNotCountAsTheCallersHeat() throws Exception {
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).build()) {
             grid.registerExtractor(IndexExtractor.of("parity", v -> (Long) v % 2));
             grid.addIndex("scores", IndexDefinition.global("by-parity", "parity"));
             GridMap<String, Long> scores = grid.map("scores");
@@ -141,7 +146,7 @@ class HotKeyPolicyTest {
         assertThatThrownBy(() -> HotKeyPolicy.defaults().withShareThreshold(0)).hasMessageContaining("shareThreshold");
         assertThatThrownBy(() -> HotKeyPolicy.defaults().withNearCacheTtl(Duration.ZERO)).hasMessageContaining("nearCacheTtl");
         assertThatThrownBy(() -> HotKeyPolicy.defaults().withMaxSaltParts(1)).hasMessageContaining("maxSaltParts");
-        assertThatThrownBy(() -> SlotGrid.builder().hotKeyDetection(false).hotKeyPolicy(HotKeyPolicy.defaults()).build())
+        assertThatThrownBy(() -> builder().hotKeyDetection(false).hotKeyPolicy(HotKeyPolicy.defaults()).build())
                 .hasMessageContaining("needs hotKeyDetection");
     }
 }

@@ -4,25 +4,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slotgrid.slot.KeySlot;
 import dev.slotgrid.slot.SlotTable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The directory override: a key pinned to a slot of its own on a node of its own. */
 class KeyDirectoryTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
+    /**
+     * Three nodes and a fourth, {@code "dedicated"}, to pin keys to. It is there from the start rather than
+     * joining: a join moves 4,096 slots, which over the serializing binding takes many seconds (every
+     * handover publishes the table to every member) and is not what these tests are about.
+     */
+    private SlotGridBuilder withDedicatedNode() {
+        return builder().node("node-0", 1).node("node-1", 1).node("node-2", 1).node("dedicated", 1).jmx(false);
+    }
+
     @Test
     void aPinnedKey_livesInAnEmptySlotOnItsNode_andEveryNodeRoutesItThere() {
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
+        try (SlotGrid grid = withDedicatedNode().build()) {
             GridMap<String, String> map = grid.map("m");
             map.put("{tag}:celebrity", "v");
             map.put("{tag}:neighbour", "n");
-            GridNode dedicated = grid.addNode("dedicated", 1).join();
+            GridNode dedicated = grid.nodes().stream().filter(n -> n.name().equals("dedicated")).findFirst().orElseThrow();
             long epoch = grid.table().epoch();
 
             int slot = grid.pin("m", "{tag}:celebrity", "dedicated");
@@ -53,7 +71,7 @@ class KeyDirectoryTest {
     @Test
     void aNodeWithAStaleTable_readsAndWritesThePinnedKeyRight() {
         FaultInjector faults = new FaultInjector();
-        try (SlotGrid grid = SlotGrid.builder().nodes(4).jmx(false).faults(faults).build()) {
+        try (SlotGrid grid = builder().nodes(4).jmx(false).faults(faults).build()) {
             GridMap<String, Long> map = grid.map("m");
             map.put("hot", 1L);
             int owner = grid.table().ownerOf(KeySlot.of("hot"));
@@ -77,12 +95,45 @@ class KeyDirectoryTest {
         }
     }
 
+    /**
+     * A pin is published member by member; while the pin's new owner has not adopted it yet, an entry
+     * member that has routes reads of the key to it, and the owner (by its older table) answers MOVED.
+     * The read must wait for the owner to catch up (the publication is in progress), not spend its
+     * redirects on a member that is merely behind. A slow publication to the owner (500 ms here) makes
+     * the window wide enough to hit every time; over the serializing binding the window of an ordinary
+     * publication is wide enough too ({@link #pinningAndUnpinningUnderConcurrentWrites_losesNothing}).
+     */
+    @Test
+    @Disabled("issue 12 bug: a read of a pinned key gives up ('gave up routing GET ... after 16 redirects') while the"
+            + " pin's owner has not adopted the pinning table yet")
+    void aReadOfAPinnedKey_whileThePinsOwnerIsStillBehind_waitsForItInsteadOfGivingUp() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        try (SlotGrid grid = builder().nodes(4).jmx(false).faults(faults).build()) {
+            GridMap<String, String> map = grid.map("m");
+            map.put("hot", "v");
+            int natural = KeySlot.of("hot");
+            // the last member a table is published to, so that every other member has the new pin while it waits
+            GridNode target = grid.nodes().get(3);
+            GridNode entry = grid.nodes().stream().filter(n -> n.id() != target.id()
+                    && n.id() != grid.table().ownerOf(natural)).findFirst().orElseThrow();
+            int first = grid.pin("m", "hot", "node-2"); // every member has this pin
+            faults.delay(target.name(), FaultInjector.Kind.TABLE, Duration.ofMillis(500));
+            CompletableFuture<Integer> pin = CompletableFuture.supplyAsync(() -> grid.pin("m", "hot", target.name()));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> !entry.table().pins().containsValue(first));
+            assertThat(target.table().pins()).as("the pin's new owner still has the pin before").containsValue(first);
+            assertThat(entry.<String, String>map("m").get("hot")).isEqualTo("v");
+            int slot = pin.get(30, TimeUnit.SECONDS);
+            assertThat(grid.table().ownerOf(slot)).isEqualTo(target.id());
+            assertThat(entry.<String, String>map("m").get("hot")).isEqualTo("v");
+        }
+    }
+
     @Test
     void pinningAndUnpinningUnderConcurrentWrites_losesNothing() throws Exception {
         long seed = System.nanoTime();
         System.out.println("KeyDirectoryTest seed " + seed);
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).build()) {
-            grid.addNode("dedicated", 1).join();
+        try (SlotGrid grid = withDedicatedNode().build()) {
             String[] keys = {"{s}:hot", "{s}:a", "{s}:b", "other"};
             AtomicLongArray acknowledged = new AtomicLongArray(keys.length);
             AtomicBoolean stop = new AtomicBoolean();

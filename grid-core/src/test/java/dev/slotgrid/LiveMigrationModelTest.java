@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
  */
 class LiveMigrationModelTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     private static final int THREADS = 8;
     private static final int SLOTS = 64;
     private static final int KEYS = 10_000;
@@ -47,7 +52,7 @@ class LiveMigrationModelTest {
         Map<Integer, String> tags = SlotKeys.tagsInDistinctSlots(SLOTS);
         List<Integer> slots = new ArrayList<>(tags.keySet());
         List<String> tagList = new ArrayList<>(tags.values());
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(2_000_000).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).migrationThrottle(2_000_000).build()) {
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             AtomicLongArray counterModel = new AtomicLongArray(SLOTS);
             List<Map<String, String>> models = new ArrayList<>();
@@ -97,11 +102,11 @@ class LiveMigrationModelTest {
             // keep writing throughout, however long the machine takes for each step
             awaitUntilCap(hardDeadline, "operations before the join", () -> opsDone.get() > OPS_BETWEEN_CHANGES
                     || !failures.isEmpty());
-            grid.addNode("node-3", 1).get(60, TimeUnit.SECONDS);
+            grid.addNode("node-3", 1).get(2, TimeUnit.MINUTES);
             long afterJoin = opsDone.get();
             awaitUntilCap(hardDeadline, "operations between the join and the leave",
                     () -> opsDone.get() > afterJoin + OPS_BETWEEN_CHANGES || !failures.isEmpty());
-            grid.removeNode("node-1").get(60, TimeUnit.SECONDS);
+            grid.removeNode("node-1").get(2, TimeUnit.MINUTES);
             // the scenario is done once the load has run its minimum time and the migrator its minimum count
             awaitUntilCap(hardDeadline, "the minimum load time and " + MIN_MIGRATIONS + " migrations",
                     () -> (System.nanoTime() - minLoadEnd >= 0 && migrations.get() > MIN_MIGRATIONS) || !failures.isEmpty());

@@ -42,6 +42,11 @@ import org.junit.jupiter.api.Test;
  */
 class LocalIndexModelTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     private static final int WRITERS = 4;
     private static final int CHECKERS = 2;
     private static final int SLOTS = 64;
@@ -58,8 +63,8 @@ class LocalIndexModelTest {
     /** Queries checked while the second index is available, some of them on it. */
     private static final long MIN_QUERIES_WITH_BOTH_INDEXES = 100;
 
-    /** A stored value: immutable, as values must be. */
-    record Person(String city, int age) {
+    /** A stored value: immutable, as values must be; Serializable so that the serializing run's codecs carry it. */
+    record Person(String city, int age) implements java.io.Serializable {
     }
 
     @Test
@@ -69,7 +74,7 @@ class LocalIndexModelTest {
         Map<Integer, String> tags = SlotKeys.tagsInDistinctSlots(SLOTS);
         List<Integer> slots = new ArrayList<>(tags.keySet());
         List<String> tagList = new ArrayList<>(tags.values());
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(2_000_000).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).migrationThrottle(2_000_000).build()) {
             grid.registerExtractor(IndexExtractor.of("city", v -> ((Person) v).city()));
             grid.registerExtractor(IndexExtractor.of("age", v -> ((Person) v).age()));
             grid.addIndex("people", IndexDefinition.local("by-city", "city"));

@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 /** Nodes join and leave while writers run; the planner's moves, and only they, are carried out. */
 class MembershipUnderLoadTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     private static final int WRITERS = 4;
     private static final int KEYS_PER_WRITER = 10_000;
 
@@ -32,7 +37,7 @@ class MembershipUnderLoadTest {
     void threeToFourNodes_underLoad_movesExactlyThePlannedSlots_andLosesNothing() throws Exception {
         long seed = System.nanoTime();
         System.out.println("MembershipUnderLoadTest seed " + seed);
-        try (SlotGrid grid = SlotGrid.builder().nodes(3).jmx(false).migrationThrottle(5_000_000).build()) {
+        try (SlotGrid grid = builder().nodes(3).jmx(false).migrationThrottle(5_000_000).build()) {
             Load load = new Load(grid, seed);
             load.start();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> load.ops.get() > 50_000);
@@ -76,7 +81,7 @@ class MembershipUnderLoadTest {
     void removingANode_underLoad_movesItsSlotsAway_andLosesNothing() throws Exception {
         long seed = System.nanoTime();
         System.out.println("MembershipUnderLoadTest seed " + seed);
-        try (SlotGrid grid = SlotGrid.builder().nodes(4).jmx(false).migrationThrottle(5_000_000).build()) {
+        try (SlotGrid grid = builder().nodes(4).jmx(false).migrationThrottle(5_000_000).build()) {
             Load load = new Load(grid, seed);
             load.start();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> load.ops.get() > 50_000);

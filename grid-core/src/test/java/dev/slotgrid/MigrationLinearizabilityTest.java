@@ -7,7 +7,8 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +21,37 @@ import org.junit.jupiter.api.Test;
  */
 class MigrationLinearizabilityTest {
 
-    private static final SlotGrid GRID = SlotGrid.builder().nodes(2).jmx(false).migrationBatchSize(64)
-            .migrationThrottle(1_000_000_000L).build();
+    /**
+     * The grid under test, built before the test through {@link #builder()}: Lincheck creates
+     * {@link MigratingMap} instances by reflection, so they find it here. Test classes run one at a time.
+     */
+    private static volatile SlotGrid grid;
     private static final String TAG = "lin";
     private static final int SLOT = KeySlot.of(TAG);
+    private static final int INVOCATIONS = 300;
 
-    static {
-        GridMap<String, Integer> ballast = GRID.map("ballast");
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
+    /** Lincheck stress iterations (of {@value #INVOCATIONS} invocations each). */
+    protected int iterations() {
+        return 30;
+    }
+
+    @BeforeEach
+    void open() {
+        grid = builder().nodes(2).jmx(false).migrationBatchSize(64).migrationThrottle(1_000_000_000L).build();
+        GridMap<String, Integer> ballast = grid.map("ballast");
         for (int i = 0; i < 3_000; i++) {
             ballast.put("{" + TAG + "}:ballast:" + i, i);
         }
     }
 
-    @AfterAll
-    static void close() {
-        GRID.close();
+    @AfterEach
+    void close() {
+        grid.close();
     }
 
     private static String key(int k) {
@@ -48,7 +65,7 @@ class MigrationLinearizabilityTest {
         private final GridMap<String, Integer> map;
 
         public MigratingMap() {
-            map = GRID.nodes().get(0).map("lin");
+            map = grid.nodes().get(0).map("lin");
             for (int k = 1; k <= 3; k++) {
                 map.remove(key(k));
             }
@@ -76,9 +93,9 @@ class MigrationLinearizabilityTest {
 
         @Operation
         public void migrate() {
-            int owner = GRID.table().ownerOf(SLOT);
-            String other = GRID.nodes().get(owner == 0 ? 1 : 0).name();
-            GRID.migrate(SLOT, other).join();
+            int owner = grid.table().ownerOf(SLOT);
+            String other = grid.nodes().get(owner == 0 ? 1 : 0).name();
+            grid.migrate(SLOT, other).join();
         }
     }
 
@@ -109,9 +126,9 @@ class MigrationLinearizabilityTest {
 
     @Test
     void mapOperations_areLinearizable_whileTheirSlotMigrates() {
-        new StressOptions().iterations(30).invocationsPerIteration(300).threads(3).actorsPerThread(3)
+        new StressOptions().iterations(iterations()).invocationsPerIteration(INVOCATIONS).threads(3).actorsPerThread(3)
                 .sequentialSpecification(SequentialMap.class).check(MigratingMap.class);
-        org.assertj.core.api.Assertions.assertThat(GRID.migrationStats().cutovers()).as("handovers during the check")
+        org.assertj.core.api.Assertions.assertThat(grid.migrationStats().cutovers()).as("handovers during the check")
                 .isGreaterThan(100);
     }
 }

@@ -13,10 +13,15 @@ import org.junit.jupiter.api.Test;
 /** Read heat: near-cache copies on every node, invalidated on write, never served past their TTL. */
 class NearCacheGridTest {
 
+    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     private static final Duration TTL = Duration.ofMillis(50);
 
-    private static SlotGrid grid(Duration ttl) {
-        return SlotGrid.builder().nodes(3).jmx(false).hotKeyPolicy(HotKeyPolicy.defaults().withNearCacheTtl(ttl)
+    private SlotGrid grid(Duration ttl) {
+        return builder().nodes(3).jmx(false).hotKeyPolicy(HotKeyPolicy.defaults().withNearCacheTtl(ttl)
                 .withMinOpsPerSecond(1e12)) // the policy acts on nothing by itself here
                 .build();
     }

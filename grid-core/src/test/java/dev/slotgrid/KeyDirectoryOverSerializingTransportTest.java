@@ -1,0 +1,27 @@
+package dev.slotgrid;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** {@link KeyDirectoryTest} over the serializing binding: nothing crosses between members by reference. */
+class KeyDirectoryOverSerializingTransportTest extends KeyDirectoryTest {
+
+    @Override
+    protected SlotGridBuilder builder() {
+        return Bindings.serializing();
+    }
+
+    /**
+     * Here {@code merge} runs on the caller (a {@code get}, then a conditional write), so the writers also
+     * read the pinned key, and over this binding a table's publication takes long enough for those reads to
+     * meet the pin's owner before it adopted the pin: see
+     * {@link KeyDirectoryTest#aReadOfAPinnedKey_whileThePinsOwnerIsStillBehind_waitsForItInsteadOfGivingUp}.
+     */
+    @Override
+    @Test
+    @Disabled("issue 12 bug: a read of a pinned key gives up ('gave up routing GET ... after 16 redirects') while the"
+            + " pin's owner has not adopted the pinning table yet")
+    void pinningAndUnpinningUnderConcurrentWrites_losesNothing() throws Exception {
+        super.pinningAndUnpinningUnderConcurrentWrites_losesNothing();
+    }
+}
