@@ -35,6 +35,11 @@ final class InJvmTransport implements Transport {
     }
 
     @Override
+    public Object callKey(int memberId, KeyRequest request) {
+        return endpoint(endpoints, memberId).execute(request);
+    }
+
+    @Override
     public CompletableFuture<Object> send(int memberId, Request request) {
         try {
             return CompletableFuture.completedFuture(call(memberId, request));

@@ -156,7 +156,8 @@ final class Member implements Transport.Endpoint {
      *       names itself but the handover has not reached the store yet.
      * </ul>
      */
-    Object execute(KeyRequest request) {
+    @Override
+    public Object execute(KeyRequest request) {
         int slot = request.slot();
         SlotStore store = stores.get(slot);
         OpType op = request.type();

@@ -41,7 +41,8 @@ import java.util.Map;
  *       {@code long[]}, {@code Object[]} and {@code List} as a length then their elements, anything
  *       else as a tagged value;
  *   <li>{@code ENUM}: type id and ordinal; {@code BYTES_KEY}: a {@code byte[]} key's bytes;
- *       {@code TABLE}: a slot table's parts; {@code OBJECTS}: an {@code Object[]}.
+ *       {@code TABLE}: a slot table's parts (owners as runs of equal owners); {@code OBJECTS}: an
+ *       {@code Object[]}; {@code DURATION}: seconds and nanoseconds.
  * </ul>
  *
  * <p>Decoding trusts nothing: it instantiates only the grid's own record types (through their
@@ -61,6 +62,7 @@ final class MessageCodec {
     private static final int BYTES_KEY = 4;
     private static final int TABLE = 5;
     private static final int OBJECTS = 6;
+    private static final int DURATION = 7;
     private static final int MAX_DEPTH = 32;
 
     /** The grid's payload records and enums besides the sealed request and reply families. */
@@ -194,6 +196,12 @@ final class MessageCodec {
             writeObjects(out, (Object[]) value, depth);
             return;
         }
+        if (value instanceof java.time.Duration duration) {
+            out.writeByte(DURATION);
+            out.writeLong(duration.getSeconds());
+            out.writeInt(duration.getNano());
+            return;
+        }
         out.writeByte(USER);
         codecs.write(value, out);
     }
@@ -246,8 +254,21 @@ final class MessageCodec {
     private void writeTable(DataOutput out, SlotTable table, int depth) throws IOException {
         out.writeLong(table.epoch());
         short[] owners = table.owners();
-        for (short owner : owners) {
-            out.writeShort(owner);
+        int runs = 0;
+        for (int i = 0; i < owners.length; i++) {
+            if (i == 0 || owners[i] != owners[i - 1]) {
+                runs++;
+            }
+        }
+        Codecs.writeLength(out, runs);
+        for (int i = 0; i < owners.length;) {
+            int end = i;
+            while (end < owners.length && owners[end] == owners[i]) {
+                end++;
+            }
+            out.writeShort(owners[i]);
+            Codecs.writeLength(out, end - i);
+            i = end;
         }
         writeComponent(out, List.class, table.nodes(), depth);
         writeComponent(out, List.class, List.copyOf(table.migrations().values()), depth);
@@ -281,6 +302,19 @@ final class MessageCodec {
         }
     }
 
+    /**
+     * A length read from the wire, checked against the bytes left: each of its elements takes at least
+     * {@code minBytes}, so a hostile length is refused before anything is allocated for it.
+     */
+    private static int length(DataInput in, String what, int minBytes) throws IOException {
+        int n = Codecs.readLength(in, what);
+        int left = ((DataInputStream) in).available();
+        if ((long) n * minBytes > left) {
+            throw new CodecException(what + " " + n + " is longer than the " + left + " bytes left");
+        }
+        return n;
+    }
+
     private Object readAny(DataInput in, int depth) throws IOException {
         if (depth > MAX_DEPTH) {
             throw new CodecException("message nested deeper than " + MAX_DEPTH);
@@ -308,6 +342,14 @@ final class MessageCodec {
                 return readTable(in, depth);
             case OBJECTS:
                 return readObjects(in, depth);
+            case DURATION: {
+                long seconds = in.readLong();
+                int nanos = in.readInt();
+                if (nanos < 0 || nanos > 999_999_999) {
+                    throw new CodecException("a duration's nanoseconds must be in [0, 1e9), were " + nanos);
+                }
+                return java.time.Duration.ofSeconds(seconds, nanos);
+            }
             default:
                 throw new CodecException("unknown message tag " + tag);
         }
@@ -365,7 +407,7 @@ final class MessageCodec {
             if (!in.readBoolean()) {
                 return null;
             }
-            int[] ints = new int[Codecs.readLength(in, "int[] length")];
+            int[] ints = new int[length(in, "int[] length", 4)];
             for (int i = 0; i < ints.length; i++) {
                 ints[i] = in.readInt();
             }
@@ -375,7 +417,7 @@ final class MessageCodec {
             if (!in.readBoolean()) {
                 return null;
             }
-            long[] longs = new long[Codecs.readLength(in, "long[] length")];
+            long[] longs = new long[length(in, "long[] length", 8)];
             for (int i = 0; i < longs.length; i++) {
                 longs[i] = in.readLong();
             }
@@ -385,7 +427,7 @@ final class MessageCodec {
             if (!in.readBoolean()) {
                 return null;
             }
-            int n = Codecs.readLength(in, "list length");
+            int n = length(in, "list length", 1);
             List<Object> list = new ArrayList<>(Math.min(n, 1024));
             for (int i = 0; i < n; i++) {
                 list.add(readAny(in, depth + 1));
@@ -399,7 +441,7 @@ final class MessageCodec {
     }
 
     private Object[] readObjects(DataInput in, int depth) throws IOException {
-        int n = Codecs.readLength(in, "array length");
+        int n = length(in, "array length", 1);
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
             values[i] = readAny(in, depth + 1);
@@ -411,8 +453,19 @@ final class MessageCodec {
     private SlotTable readTable(DataInput in, int depth) throws IOException {
         long epoch = in.readLong();
         short[] owners = new short[SlotTable.SLOTS];
-        for (int i = 0; i < owners.length; i++) {
-            owners[i] = in.readShort();
+        int runs = length(in, "owner runs", 3);
+        int at = 0;
+        for (int r = 0; r < runs; r++) {
+            short owner = in.readShort();
+            int run = Codecs.readLength(in, "owner run");
+            if (run < 1 || run > owners.length - at) {
+                throw new CodecException("a table's owner runs cover more than " + owners.length + " slots");
+            }
+            java.util.Arrays.fill(owners, at, at + run, owner);
+            at += run;
+        }
+        if (at != owners.length) {
+            throw new CodecException("a table's owner runs cover " + at + " slots, not " + owners.length);
         }
         List<Object> nodes = (List<Object>) readComponent(in, List.class, depth);
         List<Object> moves = (List<Object>) readComponent(in, List.class, depth);
@@ -423,7 +476,7 @@ final class MessageCodec {
             }
             migrations.put(m.slot(), m);
         }
-        int pinCount = Codecs.readLength(in, "pin count");
+        int pinCount = length(in, "pin count", 5);
         Map<Object, Integer> pins = new HashMap<>();
         for (int i = 0; i < pinCount; i++) {
             Object key = readAny(in, depth + 1);

@@ -64,7 +64,10 @@ final class Router {
      *       table's), routed with the newer epoch; past {@code maxRedirects} an
      *       {@link IllegalStateException};
      *   <li>TRYAGAIN: the slot is in its cutover window; spin, yield, then park with a growing pause
-     *       and go again, up to the configured cutover timeout ({@link IllegalStateException}).
+     *       and go again, up to the configured cutover timeout ({@link IllegalStateException});
+     *   <li>MOVED / FENCED from a member whose table is older than ours, that ours sends us back to:
+     *       the newest table has not reached it yet; waited for like a TRYAGAIN, not counted as a
+     *       redirect.
      * </ul>
      * A failure of the owner is thrown as it comes.
      *
@@ -73,46 +76,91 @@ final class Router {
      */
     Object route(KeyRequest request, int natural, boolean honourPins) {
         int target = member.table().ownerOf(request.slot());
+        Object reply;
+        try {
+            reply = transport.callKey(target, request);
+        } catch (dev.slotgrid.spi.CodecException e) {
+            throw withMap(e, request.mapId());
+        }
+        // the common case stays small enough to be inlined into the caller: one send, a value back
+        return reply instanceof Reply ? redirected(request, natural, honourPins, target, (Reply) reply) : reply;
+    }
+
+    private Object redirected(KeyRequest request, int natural, boolean honourPins, int target, Reply first) {
+        try {
+            return routeLoop(request, natural, honourPins, target, first);
+        } catch (dev.slotgrid.spi.CodecException e) {
+            throw withMap(e, request.mapId());
+        }
+    }
+
+    /** A codec's refusal, with the map it was for: nothing was sent. */
+    dev.slotgrid.spi.CodecException withMap(dev.slotgrid.spi.CodecException e, int mapId) {
+        String map;
+        try {
+            map = member.catalog().nameOf(mapId);
+        } catch (IllegalStateException unknown) {
+            map = "#" + mapId;
+        }
+        return e.withContext("map '" + map + "'; nothing was written");
+    }
+
+    private Object routeLoop(KeyRequest request, int natural, boolean honourPins, int firstTarget, Reply firstReply) {
+        int target = firstTarget;
+        Object reply = firstReply;
         int redirects = 0;
-        int tries = 0;
-        long tryAgainSince = 0;
+        int waits = 0;
+        long waitingSince = 0;
         for (;;) {
-            Object reply = transport.call(target, request);
             if (!(reply instanceof Reply)) {
                 return reply;
             }
             int slot = request.slot();
             int knownOwner = -1;
             long knownEpoch = 0;
+            boolean wait;
             if (reply instanceof Reply.TryAgain) {
-                if (tries == 0) {
-                    tryAgainSince = System.nanoTime();
+                wait = true;
+            } else if (reply instanceof Reply.Moved moved) {
+                knownOwner = moved.owner();
+                knownEpoch = moved.epoch();
+                wait = false;
+            } else if (reply instanceof Reply.Fenced fenced) {
+                knownEpoch = fenced.epoch();
+                wait = false;
+            } else {
+                throw new IllegalStateException("unexpected reply " + reply + " to " + request.type());
+            }
+            if (!wait) {
+                refreshTable();
+            }
+            SlotTable routing = member.table();
+            int routed = honourPins ? pinned(routing, request.mapId(), request.key(), natural) : slot;
+            // a MOVED newer than our (refreshed) table knows the owner better than the table does
+            int next = routed == slot && knownOwner >= 0 && knownEpoch >= routing.epoch() ? knownOwner
+                    : routing.ownerOf(routed);
+            if (!wait && next == target && routed == slot && knownEpoch < routing.epoch()) {
+                // the member that answered is behind our table, which sends us back to it: the newest table has
+                // not reached it yet. Wait for it, as for a cutover, rather than spend redirects in a tight loop.
+                wait = true;
+            }
+            if (wait) {
+                if (waits == 0) {
+                    waitingSince = System.nanoTime();
                 }
                 tryAgainRetries.increment();
-                backOff(tries++, tryAgainSince, slot);
+                backOff(waits++, waitingSince, slot);
             } else {
                 redirectsFollowed.increment();
                 if (++redirects > member.config().maxRedirects()) {
                     throw new IllegalStateException("gave up routing " + request.type() + " for slot " + slot + " after "
                             + member.config().maxRedirects() + " redirects; last: " + reply);
                 }
-                if (reply instanceof Reply.Moved moved) {
-                    knownOwner = moved.owner();
-                    knownEpoch = moved.epoch();
-                } else if (reply instanceof Reply.Fenced fenced) {
-                    knownEpoch = fenced.epoch();
-                } else {
-                    throw new IllegalStateException("unexpected reply " + reply + " to " + request.type());
-                }
-                refreshTable();
             }
-            SlotTable routing = member.table();
-            int routed = honourPins ? pinned(routing, request.mapId(), request.key(), natural) : slot;
-            // a MOVED newer than our (refreshed) table knows the owner better than the table does
-            target = routed == slot && knownOwner >= 0 && knownEpoch >= routing.epoch() ? knownOwner
-                    : routing.ownerOf(routed);
+            target = next;
             int flags = (request.flags() & ~KeyRequest.PIN_ROUTED) | (honourPins ? pinFlags(routed, natural) : 0);
             request = request.to(routed, Math.max(routing.epoch(), knownEpoch), flags);
+            reply = transport.callKey(target, request);
         }
     }
 

@@ -251,6 +251,17 @@ public final class SlotGridBuilder {
     }
 
     /**
+     * Uses a store provider instance (one the application built, or a test's).
+     *
+     * @param instance the provider; see its contract
+     * @return this builder
+     */
+    public SlotGridBuilder storeProvider(StoreProvider instance) {
+        this.storeProvider = Objects.requireNonNull(instance, "storeProvider must not be null");
+        return this;
+    }
+
+    /**
      * Registers MBeans for the grid and its nodes (default on).
      *
      * @param enabled whether to register

@@ -268,6 +268,9 @@ final class SlotStore {
      * counted, if the store is forwarded already; the reader then goes where it was forwarded.
      */
     boolean enterRead() {
+        if (readers == null) { // a forwarding marker: nothing to read here
+            return state() != FORWARDED;
+        }
         readers.increment();
         if (state() == FORWARDED) { // re-read after the increment: pairs with retire's read of readers
             readers.decrement();
@@ -277,7 +280,9 @@ final class SlotStore {
     }
 
     void exitRead() {
-        readers.decrement();
+        if (readers != null) {
+            readers.decrement();
+        }
     }
 
     /**

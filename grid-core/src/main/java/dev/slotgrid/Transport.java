@@ -25,6 +25,11 @@ interface Transport extends AutoCloseable {
     interface Endpoint {
         /** Serves one request; see {@link Member#handle}. */
         Object handle(Request request);
+
+        /** Serves one routed key request: {@link #handle} without its dispatch; see {@link Member#execute}. */
+        default Object execute(KeyRequest request) {
+            return handle(request);
+        }
     }
 
     /** Makes a member reachable under its id (replacing nothing: ids are never reused). */
@@ -32,6 +37,11 @@ interface Transport extends AutoCloseable {
 
     /** Sends a request and waits for its outcome. */
     Object call(int memberId, Request request);
+
+    /** As {@link #call}, for the hot path: one key request. */
+    default Object callKey(int memberId, KeyRequest request) {
+        return call(memberId, request);
+    }
 
     /**
      * Sends a request; the future completes with its outcome as {@link #call} returns it, or

@@ -657,7 +657,8 @@ class BadInputTest {
         rejects(() -> builder.name(" "), IllegalArgumentException.class, "grid name must not be blank");
         rejectsNull(() -> builder.partitioner((String) null), "Partitioner name must not be null");
         rejectsNull(() -> builder.partitioner((Partitioner) null), "partitioner must not be null");
-        rejectsNull(() -> builder.storeProvider(null), "StoreProvider name must not be null");
+        rejectsNull(() -> builder.storeProvider((String) null), "StoreProvider name must not be null");
+        rejectsNull(() -> builder.storeProvider((dev.slotgrid.spi.StoreProvider) null), "storeProvider must not be null");
         rejects(() -> builder.maxRedirects(0), IllegalArgumentException.class, "maxRedirects must be between 1 and 1000");
         rejectsNull(() -> builder.cutoverTimeout(null), "cutoverTimeout must not be null");
         rejects(() -> builder.cutoverTimeout(Duration.ofSeconds(-1)), IllegalArgumentException.class,

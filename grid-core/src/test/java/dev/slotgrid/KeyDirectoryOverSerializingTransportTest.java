@@ -1,6 +1,5 @@
 package dev.slotgrid;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** {@link KeyDirectoryTest} over the serializing binding: nothing crosses between members by reference. */
@@ -19,8 +18,6 @@ class KeyDirectoryOverSerializingTransportTest extends KeyDirectoryTest {
      */
     @Override
     @Test
-    @Disabled("issue 12 bug: a read of a pinned key gives up ('gave up routing GET ... after 16 redirects') while the"
-            + " pin's owner has not adopted the pinning table yet")
     void pinningAndUnpinningUnderConcurrentWrites_losesNothing() throws Exception {
         super.pinningAndUnpinningUnderConcurrentWrites_losesNothing();
     }

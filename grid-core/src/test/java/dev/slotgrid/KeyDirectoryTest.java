@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The directory override: a key pinned to a slot of its own on a node of its own. */
@@ -104,8 +103,6 @@ class KeyDirectoryTest {
      * publication is wide enough too ({@link #pinningAndUnpinningUnderConcurrentWrites_losesNothing}).
      */
     @Test
-    @Disabled("issue 12 bug: a read of a pinned key gives up ('gave up routing GET ... after 16 redirects') while the"
-            + " pin's owner has not adopted the pinning table yet")
     void aReadOfAPinnedKey_whileThePinsOwnerIsStillBehind_waitsForItInsteadOfGivingUp() throws Exception {
         FaultInjector faults = new FaultInjector();
         try (SlotGrid grid = builder().nodes(4).jmx(false).faults(faults).build()) {

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -276,8 +275,6 @@ class MessageCodecTest {
 
     /** IndexStats.Node is the grid's own payload; it must travel whatever codecs the user configured. */
     @Test
-    @Disabled("issue 12 bug: IndexStats.Node carries a java.time.Duration, which MessageCodec hands to the user's codecs;"
-            + " Codecs.defaults() cannot encode it")
     void indexStatsNode_roundTripsWithTheDefaultCodecs() {
         assertRoundTrips(new MessageCodec(Codecs.defaults()), new IndexStats.Node("node-b", 12, Duration.ofMillis(1500),
                 1_000, 1, 4));
@@ -413,8 +410,6 @@ class MessageCodecTest {
      * is allocated, not after.
      */
     @Test
-    @Disabled("issue 12 bug: MessageCodec allocates int[]/long[]/Object[] of a claimed length up to 64 Mi elements"
-            + " before reading them (Codecs.readLength over a DataInputStream checks only the 64 MiB limit)")
     void aHostileLength_isRefusedBeforeItsArrayIsAllocated() {
         List<Object[]> emptyAndOne = List.of(
                 new Object[] {new ControlRequest.Slots(new int[0]), new ControlRequest.Slots(new int[1])},

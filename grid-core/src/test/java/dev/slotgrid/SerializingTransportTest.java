@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,7 +73,6 @@ class SerializingTransportTest {
      * CodecException naming its type and map".
      */
     @Test
-    @Disabled("issue 12 bug: a CodecException for an unencodable value names its class but not the map")
     void aValueTheCodecsCannotEncode_failsWithAMessageNamingTheMap() {
         try (SlotGrid grid = grid()) {
             GridMap<String, Object> map = grid.map("opaque-values");
@@ -98,8 +96,6 @@ class SerializingTransportTest {
 
     /** The grid's own replies must travel with whatever codecs the user chose, the defaults above all. */
     @Test
-    @Disabled("issue 12 bug: indexStats() fails over SERIALIZING with Codecs.defaults(): IndexStats.Node carries a"
-            + " java.time.Duration, which MessageCodec hands to the user's codecs")
     void indexStats_travelWithTheDefaultCodecs() {
         try (SlotGrid grid = grid()) {
             grid.registerExtractor(IndexExtractor.of("length", v -> ((String) v).length()));

@@ -23,7 +23,6 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -238,9 +237,7 @@ class StoreReleaseTest {
     }
 
     private static SlotGrid grid(TransportMode mode, ClosingProvider provider) {
-        SlotGridBuilder builder = Bindings.of(mode);
-        builder.storeProvider = provider;
-        return builder.nodes(3).jmx(false).migrationThrottle(5_000_000).build();
+        return Bindings.of(mode).storeProvider(provider).nodes(3).jmx(false).migrationThrottle(5_000_000).build();
     }
 
     private static String key(List<String> tags, int k) {
@@ -326,13 +323,10 @@ class StoreReleaseTest {
      */
     @ParameterizedTest
     @EnumSource(TransportMode.class)
-    @Disabled("issue 12 bug: with a StoreProvider that overrides close, a read that reaches a FORWARDED marker fails with"
-            + " NullPointerException (SlotStore.enterRead: the marker's readers counter is null)")
     void aReadReachingTheOldOwnerAfterTheCleanup_isSentOn(TransportMode mode) {
         ClosingProvider provider = new ClosingProvider();
         FaultInjector faults = new FaultInjector();
-        SlotGridBuilder builder = Bindings.of(mode);
-        builder.storeProvider = provider;
+        SlotGridBuilder builder = Bindings.of(mode).storeProvider(provider);
         try (SlotGrid grid = builder.nodes(4).jmx(false).faults(faults).build()) {
             GridMap<String, String> map = grid.map("data");
             map.put("k", "v");
@@ -354,8 +348,6 @@ class StoreReleaseTest {
 
     @ParameterizedTest
     @EnumSource(TransportMode.class)
-    @Disabled("issue 12 bug: with a StoreProvider that overrides close, a read that reaches a FORWARDED marker fails with"
-            + " NullPointerException (SlotStore.enterRead: the marker's readers counter is null)")
     void storesDroppedAfterAMigration_areClosed_andNoReaderTouchesAClosedOne(TransportMode mode) throws Exception {
         long seed = Long.getLong("seed", System.nanoTime());
         System.out.println("StoreReleaseTest " + mode + " seed " + seed + " (rerun with -Dseed=" + seed + ")");
