@@ -39,6 +39,17 @@ final class InJvmTransport implements Transport {
         return endpoint(endpoints, memberId).execute(request);
     }
 
+    /** The hot path: no request record is built (the message is the call itself). */
+    @Override
+    public Object callGet(int memberId, int mapId, int slot, long epoch, Object key, int flags) {
+        return endpoint(endpoints, memberId).get(mapId, slot, epoch, key, flags);
+    }
+
+    @Override
+    public Object callPut(int memberId, int mapId, int slot, long epoch, Object key, int flags, Object value) {
+        return endpoint(endpoints, memberId).put(mapId, slot, epoch, key, flags, value);
+    }
+
     @Override
     public CompletableFuture<Object> send(int memberId, Request request) {
         try {

@@ -220,21 +220,83 @@ final class Member implements Transport.Endpoint {
 
     /** Whether the directory, as this member's table has it, sends the key of a read somewhere else. */
     private static boolean pinnedAway(SlotTable known, KeyRequest request) {
-        int flags = request.flags();
+        return pinnedAway(known, request.mapId(), request.slot(), request.key(), request.flags());
+    }
+
+    private static boolean pinnedAway(SlotTable known, int mapId, int slot, Object key, int flags) {
         if ((flags & KeyRequest.PINS_IGNORED) != 0) {
             return false;
         }
-        int pin = known.pinnedSlot(new KeyDirectory.PinnedKey(request.mapId(), request.key()), -1);
-        return (flags & KeyRequest.PIN_ROUTED) != 0 ? pin != request.slot() : pin >= 0 && pin != request.slot();
+        int pin = known.pinnedSlot(new KeyDirectory.PinnedKey(mapId, key), -1);
+        return (flags & KeyRequest.PIN_ROUTED) != 0 ? pin != slot : pin >= 0 && pin != slot;
     }
 
     /** Counts a caller's operation for hot-key detection; a salted part counts as its key. */
     private void detect(KeyRequest request, boolean write) {
+        detect(request.mapId(), request.key(), request.flags(), write);
+    }
+
+    private void detect(int mapId, Object key, int flags, boolean write) {
         HeavyHitters hitters = detector;
-        if (hitters != null && (request.flags() & KeyRequest.INTERNAL) == 0) {
-            Object key = request.key();
-            hitters.record(request.mapId(), key instanceof SaltPart part ? part.key() : key, write);
+        if (hitters != null && (flags & KeyRequest.INTERNAL) == 0) {
+            hitters.record(mapId, key instanceof SaltPart part ? part.key() : key, write);
         }
+    }
+
+    /**
+     * The in-JVM binding's fast path for a {@link KeyRequest.Get}: what {@link #execute} does with
+     * one, with the same outcomes, without building the request (the caller's thread, by reference).
+     */
+    @Override
+    public Object get(int mapId, int slot, long epoch, Object key, int flags) {
+        SlotStore store = stores.get(slot);
+        if (store == null || trackReaders) {
+            return execute(new KeyRequest.Get(mapId, slot, epoch, key, flags));
+        }
+        if (!SlotStore.readable(store.state())) {
+            return redirect(Route.MOVED, slot, store);
+        }
+        ConcurrentMap<Object, Object> map = store.readMap(mapId);
+        Object result = map == null ? null : map.get(key);
+        stats.record(OpType.GET, slot);
+        SlotTable known = table;
+        if (known.hasPins() && pinnedAway(known, mapId, slot, key, flags)) {
+            return new Reply.Moved(slot, -1, known.epoch());
+        }
+        detect(mapId, key, flags, false);
+        return result;
+    }
+
+    /** The in-JVM binding's fast path for a {@link KeyRequest.Put}; see {@link #get}. */
+    @Override
+    public Object put(int mapId, int slot, long epoch, Object key, int flags, Object value) {
+        SlotStore store = stores.get(slot);
+        if (store == null) {
+            return redirect(Route.MOVED, slot, null);
+        }
+        int admission = store.tryEnter(epoch);
+        if (admission != SlotStore.ADMITTED) {
+            return redirect(ROUTES[admission], slot, store);
+        }
+        Object result;
+        IndexedWrite indexed = null;
+        try {
+            IndexSet set = indexes.of(mapId); // inside admission, as in execute
+            if (set.isEmpty()) {
+                result = store.writeMap(mapId).put(key, value);
+            } else {
+                indexed = new IndexedWrite(indexes, set, this, store, new KeyRequest.Put(mapId, slot, epoch, key, flags, value));
+                result = indexed.apply(store.writeMap(mapId));
+            }
+        } finally {
+            store.exit(mapId, key);
+        }
+        if (indexed != null) {
+            indexed.afterExit();
+        }
+        stats.record(OpType.PUT, slot);
+        detect(mapId, key, flags, true);
+        return result;
     }
 
     /** One operation per key of the batch, in order; a key not served here now gets {@link Reply.Reroute}. */

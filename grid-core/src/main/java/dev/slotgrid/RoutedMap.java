@@ -76,9 +76,7 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         if (hot != null) {
             return (V) hotKeys.get(hot, natural, stored);
         }
-        SlotTable table = router.table();
-        int slot = Router.pinned(table, mapId, stored, natural);
-        return (V) router.route(new KeyRequest.Get(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural)), natural);
+        return (V) router.get(mapId, natural, stored);
     }
 
     @Override
@@ -101,6 +99,9 @@ final class RoutedMap<K, V> implements GridMap<K, V> {
         int natural = slotOf(key);
         requireValue(value);
         Object stored = ByteArrayKey.storedForm(key, true);
+        if (hotKeys.state(mapId) == null) {
+            return (V) router.put(mapId, natural, stored, value);
+        }
         SlotTable table = router.table();
         int slot = Router.pinned(table, mapId, stored, natural);
         return (V) write(new KeyRequest.Put(mapId, slot, table.epoch(), stored, Router.pinFlags(slot, natural), value), natural);

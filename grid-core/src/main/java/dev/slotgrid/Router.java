@@ -86,6 +86,39 @@ final class Router {
         return reply instanceof Reply ? redirected(request, natural, honourPins, target, (Reply) reply) : reply;
     }
 
+    /** A get built from the member's current table and sent; as {@link #route} of a {@link KeyRequest.Get}. */
+    Object get(int mapId, int natural, Object key) {
+        SlotTable table = member.table();
+        int slot = pinned(table, mapId, key, natural);
+        int flags = pinFlags(slot, natural);
+        int target = table.ownerOf(slot);
+        Object reply;
+        try {
+            reply = transport.callGet(target, mapId, slot, table.epoch(), key, flags);
+        } catch (dev.slotgrid.spi.CodecException e) {
+            throw withMap(e, mapId);
+        }
+        return reply instanceof Reply
+                ? redirected(new KeyRequest.Get(mapId, slot, table.epoch(), key, flags), natural, true, target, (Reply) reply)
+                : reply;
+    }
+
+    /** A put built from the member's current table and sent; as {@link #route} of a {@link KeyRequest.Put}. */
+    Object put(int mapId, int natural, Object key, Object value) {
+        SlotTable table = member.table();
+        int slot = pinned(table, mapId, key, natural);
+        int flags = pinFlags(slot, natural);
+        int target = table.ownerOf(slot);
+        Object reply;
+        try {
+            reply = transport.callPut(target, mapId, slot, table.epoch(), key, flags, value);
+        } catch (dev.slotgrid.spi.CodecException e) {
+            throw withMap(e, mapId);
+        }
+        return reply instanceof Reply ? redirected(new KeyRequest.Put(mapId, slot, table.epoch(), key, flags, value), natural,
+                true, target, (Reply) reply) : reply;
+    }
+
     private Object redirected(KeyRequest request, int natural, boolean honourPins, int target, Reply first) {
         try {
             return routeLoop(request, natural, honourPins, target, first);

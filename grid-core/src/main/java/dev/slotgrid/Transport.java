@@ -30,6 +30,16 @@ interface Transport extends AutoCloseable {
         default Object execute(KeyRequest request) {
             return handle(request);
         }
+
+        /** Serves a {@link KeyRequest.Get} given by its fields (a binding by reference needs no record). */
+        default Object get(int mapId, int slot, long epoch, Object key, int flags) {
+            return execute(new KeyRequest.Get(mapId, slot, epoch, key, flags));
+        }
+
+        /** Serves a {@link KeyRequest.Put} given by its fields. */
+        default Object put(int mapId, int slot, long epoch, Object key, int flags, Object value) {
+            return execute(new KeyRequest.Put(mapId, slot, epoch, key, flags, value));
+        }
     }
 
     /** Makes a member reachable under its id (replacing nothing: ids are never reused). */
@@ -41,6 +51,16 @@ interface Transport extends AutoCloseable {
     /** As {@link #call}, for the hot path: one key request. */
     default Object callKey(int memberId, KeyRequest request) {
         return call(memberId, request);
+    }
+
+    /** As {@link #callKey} of a {@link KeyRequest.Get} with these fields; a binding by reference builds none. */
+    default Object callGet(int memberId, int mapId, int slot, long epoch, Object key, int flags) {
+        return callKey(memberId, new KeyRequest.Get(mapId, slot, epoch, key, flags));
+    }
+
+    /** As {@link #callKey} of a {@link KeyRequest.Put} with these fields; a binding by reference builds none. */
+    default Object callPut(int memberId, int mapId, int slot, long epoch, Object key, int flags, Object value) {
+        return callKey(memberId, new KeyRequest.Put(mapId, slot, epoch, key, flags, value));
     }
 
     /**
