@@ -22,7 +22,11 @@ final class Cluster {
     private final String name;
     private final GridConfig config;
     private final Transport transport;
+    private final QueryEngine queries;
+    /** The control plane when it runs in this process (an embedded grid, a clustered coordinator), else {@code null}. */
     private volatile ControlPlane control;
+    /** What this process's members ask the control plane: {@link #control}, or a client of the remote one. */
+    private volatile Coordinator coordinator;
     /** Every member started, by id (a member that left stays, to answer MOVED). */
     private volatile GridNode[] members = new GridNode[0];
     /** The router the control plane sends through: the first member's, set once it starts. */
@@ -31,14 +35,32 @@ final class Cluster {
     private final ConcurrentHashMap<Integer, SingleFlight<Object, Object>> loads = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    Cluster(String name, GridConfig config, SlotGridBuilder builder) {
+    /** @param transport the binding, given a way to name a member by its id (for its rules and messages) */
+    Cluster(String name, GridConfig config, java.util.function.Function<java.util.function.IntFunction<String>, Transport> transport) {
         this.name = name;
         this.config = config;
-        this.transport = builder.transport(config, this::memberName);
+        this.transport = transport.apply(this::memberName);
+        this.queries = new QueryEngine(this);
     }
 
+    /** The control plane runs in this process from now on (it became the coordinator, or always was). */
     void attach(ControlPlane plane) {
         this.control = plane;
+        this.coordinator = plane;
+    }
+
+    /** The control plane runs elsewhere: this process's members ask it through {@code client}. */
+    void attachRemote(Coordinator client) {
+        this.control = null;
+        this.coordinator = client;
+    }
+
+    Coordinator coordinator() {
+        return coordinator;
+    }
+
+    QueryEngine queries() {
+        return queries;
     }
 
     String name() {
@@ -58,7 +80,7 @@ final class Cluster {
     }
 
     SlotTable table() {
-        return control.latest();
+        return coordinator.latest();
     }
 
     Router controlRouter() {
@@ -68,11 +90,11 @@ final class Cluster {
     // ---------------------------------------------------------------- the map catalog
 
     int mapId(String mapName) {
-        return control.mapId(mapName);
+        return coordinator.mapId(MapCatalog.checkName(mapName), false);
     }
 
     int internalMapId(String mapName) {
-        return control.internalMapId(mapName);
+        return coordinator.mapId(mapName, true);
     }
 
     String mapName(int mapId) {
@@ -138,15 +160,44 @@ final class Cluster {
         return ids;
     }
 
-    /** Ids of every member started and not closed, those that left included (they still answer MOVED). */
+    /**
+     * Ids of every member that can still answer: in this JVM, every member started and not closed,
+     * those that left included (they answer MOVED); in other processes, those still in the grid.
+     */
     List<Integer> liveMemberIds() {
         List<Integer> ids = new ArrayList<>();
         for (GridNode node : members) {
-            if (node != null) {
+            if (node != null && (node.isLocal() || node.isActive())) {
                 ids.add(node.id());
             }
         }
         return ids;
+    }
+
+    /**
+     * A clustered member's view of the others, kept to the table: a handle for each member in it
+     * (entered through {@code local}), and the ones no longer in it marked gone. {@code admitting}
+     * stay listed while the coordinator admits them, before the table names them.
+     */
+    synchronized void followTable(SlotTable table, Member local, java.util.Set<Integer> admitting) {
+        GridNode[] current = members;
+        for (dev.slotgrid.slot.NodeInfo info : table.nodes()) {
+            if (info.id() >= current.length || current[info.id()] == null) {
+                register(new GridNode(this, local, info));
+                current = members;
+            }
+        }
+        for (GridNode node : current) {
+            if (node != null && !node.isLocal() && table.node(node.id()) == null && !admitting.contains(node.id())) {
+                node.markGone();
+            }
+        }
+    }
+
+    /** The handle of a member by id, or {@code null}. */
+    GridNode byId(int id) {
+        GridNode[] all = members;
+        return id >= 0 && id < all.length ? all[id] : null;
     }
 
     boolean isActiveMember(int id) {

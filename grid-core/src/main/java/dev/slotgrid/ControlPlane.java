@@ -66,14 +66,10 @@ final class ControlPlane implements Coordinator {
         }
     }
 
-    /** The id of a user's map, given and defined on every live member now if it has none. */
-    int mapId(String name) {
-        return idOf(MapCatalog.checkName(name));
-    }
-
-    /** The id of one of the grid's own maps (named with the reserved prefix). */
-    int internalMapId(String name) {
-        return idOf(name);
+    /** The id of a map, given and defined on every live member now if it has none. */
+    @Override
+    public int mapId(String name, boolean internal) {
+        return idOf(internal ? name : MapCatalog.checkName(name));
     }
 
     private int idOf(String name) {
@@ -93,6 +89,18 @@ final class ControlPlane implements Coordinator {
             }
             catalog.define(id, name); // visible to the fast path only once every member knows it
             return id;
+        }
+    }
+
+    /** A successor coordinator's catalog: what its own member was told (every member is told every map). */
+    void restoreCatalog(String[] names) {
+        synchronized (catalogLock) {
+            for (int id = 0; id < names.length; id++) {
+                if (names[id] != null) {
+                    catalog.define(id, names[id]);
+                    nextMapId = Math.max(nextMapId, id + 1);
+                }
+            }
         }
     }
 

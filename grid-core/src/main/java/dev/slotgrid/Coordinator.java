@@ -16,4 +16,11 @@ interface Coordinator {
      * learns the new shape before this returns). A no-op if the key is not salted.
      */
     void foldBack(int mapId, Object key);
+
+    /**
+     * The id of a map name, given now if it has none; every member knows it before this returns.
+     *
+     * @param internal one of the grid's own maps (named with the reserved prefix), not a user's
+     */
+    int mapId(String name, boolean internal);
 }

@@ -1,11 +1,14 @@
 package dev.slotgrid;
 
+import dev.slotgrid.slot.NodeInfo;
 import dev.slotgrid.slot.SlotTable;
 
 /**
  * One member of a {@link SlotGrid} as a user sees it: the maps and queries that enter the grid
  * through it, its table and its counters. The member itself stores the slots it owns and serves
- * what other members send it; this handle is how calls enter through it.
+ * what other members send it; this handle is how calls enter through it. In a clustered grid a
+ * handle on a member of another process describes it (its id, name, counters), and calls made
+ * through it enter by this process's own member.
  *
  * <p>Thread-safe. A member has its own reference to the slot table, which it replaces (never
  * mutates) when it learns a newer one. As the entry for a call it computes the key's owner from
@@ -17,35 +20,52 @@ public final class GridNode {
 
     private final Cluster cluster;
     private final Member member;
-    private final QueryEngine queries;
+    private final NodeInfo info;
+    /** For a member of another process: whether it is still in the grid. */
+    private volatile boolean present = true;
 
-    GridNode(Cluster cluster, Member member, QueryEngine queries) {
-        this.cluster = cluster;
-        this.member = member;
-        this.queries = queries;
+    /** A member of this process. */
+    GridNode(Cluster cluster, Member member) {
+        this(cluster, member, member.info());
     }
 
+    /** A member described by {@code info}, entered through {@code member} (this process's own). */
+    GridNode(Cluster cluster, Member member, NodeInfo info) {
+        this.cluster = cluster;
+        this.member = member;
+        this.info = info;
+    }
+
+    /** The member calls through this handle enter by: the node's own if it lives in this process. */
     Member member() {
         return member;
     }
 
+    boolean isLocal() {
+        return member.id() == info.id();
+    }
+
+    void markGone() {
+        present = false;
+    }
+
     QueryEngine queries() {
-        return queries;
+        return cluster.queries();
     }
 
     /** @return the node's id, unique in its grid and never reused */
     public int id() {
-        return member.id();
+        return info.id();
     }
 
     /** @return the node's name */
     public String name() {
-        return member.name();
+        return info.name();
     }
 
     /** @return the node's placement weight */
     public int weight() {
-        return member.info().weight();
+        return info.weight();
     }
 
     /**
@@ -60,7 +80,7 @@ public final class GridNode {
 
     /** @return {@code false} once the node has left the grid */
     public boolean isActive() {
-        return member.isActive();
+        return isLocal() ? member.isActive() : present;
     }
 
     /**
@@ -103,7 +123,7 @@ public final class GridNode {
      * @return the snapshot
      */
     public NodeStats stats() {
-        return ((MemberStats) member.router().ask(member.id(), new ControlRequest.StatsQuery())).toNodeStats();
+        return ((MemberStats) member.router().ask(info.id(), new ControlRequest.StatsQuery())).toNodeStats();
     }
 
     @Override

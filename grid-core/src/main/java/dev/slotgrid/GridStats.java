@@ -16,8 +16,14 @@ public final class GridStats {
     private final long epoch;
     private final List<NodeStats> nodes;
     private final MigrationStats migrations;
+    private final int[] lostSlots;
 
     GridStats(long epoch, List<NodeStats> nodes, MigrationStats migrations) {
+        this(epoch, nodes, migrations, new int[0]);
+    }
+
+    GridStats(long epoch, List<NodeStats> nodes, MigrationStats migrations, int[] lostSlots) {
+        this.lostSlots = lostSlots.clone();
         this.epoch = epoch;
         this.nodes = List.copyOf(nodes);
         this.migrations = migrations;
@@ -74,6 +80,16 @@ public final class GridStats {
     }
 
     /**
+     * The slots whose data died with their owner and that are refused until the loss is acknowledged
+     * ({@link SlotGrid#acknowledgeLostSlots()}); empty unless a clustered member died.
+     *
+     * @return a new array, ascending
+     */
+    public int[] lostSlots() {
+        return lostSlots.clone();
+    }
+
+    /**
      * The load skew: the busiest node's operations over the mean per node.
      *
      * @return a ratio {@code >= 1.0}; 1.0 when no operation ran
@@ -113,7 +129,7 @@ public final class GridStats {
             }
             delta.add(before == null ? node : node.since(before));
         }
-        return new GridStats(epoch, delta, migrations);
+        return new GridStats(epoch, delta, migrations, lostSlots);
     }
 
     @Override

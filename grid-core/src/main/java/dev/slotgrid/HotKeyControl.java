@@ -233,6 +233,25 @@ final class HotKeyControl {
         return slots;
     }
 
+    /** A successor coordinator's state: the mergers, near-cached keys and salted shapes its own member was told. */
+    synchronized void restore(MemberHotKeys member) {
+        for (MemberHotKeys.MapState state : member.states()) {
+            if (state == null) {
+                continue;
+            }
+            MapControl map = control(state.mapId);
+            map.merger = state.mergerName;
+            map.nearKeys.addAll(state.nearKeys.keySet());
+            for (SaltedKey salt : state.salts.values()) {
+                int[] slots = new int[salt.partCount()];
+                for (int part = 0; part < slots.length; part++) {
+                    slots[part] = salt.partSlot(part);
+                }
+                map.shapes.put(salt.key(), SaltedKey.of(salt.key(), slots));
+            }
+        }
+    }
+
     /** Tells a member that joins everything the others know, before it serves anything. */
     synchronized void syncNewMember(int memberId) {
         Router router = cluster.controlRouter();

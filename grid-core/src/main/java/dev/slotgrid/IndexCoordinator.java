@@ -81,9 +81,24 @@ final class IndexCoordinator {
     private static List<IndexRequest.IndexSpec> specs(IndexSet set) {
         List<IndexRequest.IndexSpec> specs = new ArrayList<>();
         for (IndexDef def : set.all) {
-            specs.add(new IndexRequest.IndexSpec(def.id, def.mapId, def.mapName, def.definition, def.entriesMapId));
+            specs.add(new IndexRequest.IndexSpec(def.id, def.mapId, def.mapName, def.definition, def.entriesMapId,
+                    def.state == IndexDef.READY));
         }
         return specs;
+    }
+
+    /** A successor coordinator's definitions: those its own member was told, with their states. */
+    synchronized void restore(MemberIndexes member) {
+        for (Map.Entry<Integer, IndexSet> e : member.all().entrySet()) {
+            List<IndexDef> copies = new ArrayList<>();
+            for (IndexDef def : e.getValue().all) {
+                IndexDef copy = new IndexDef(def.id, def.mapId, def.mapName, def.definition, def.extractor, def.entriesMapId);
+                copy.state = def.state;
+                copies.add(copy);
+                nextIndexId = Math.max(nextIndexId, def.id + 1);
+            }
+            byMap.put(e.getKey(), IndexSet.of(copies));
+        }
     }
 
     /** Tells a member that joins every index, before it serves anything. */
@@ -124,6 +139,7 @@ final class IndexCoordinator {
                 buildGlobal(def, deadline);
             }
             def.state = IndexDef.READY;
+            publish(mapId, of(mapId)); // every member may query it from now on
         } catch (RuntimeException | Error e) {
             def.state = IndexDef.FAILED;
             publish(mapId, of(mapId).without(def));
@@ -158,41 +174,12 @@ final class IndexCoordinator {
         }
     }
 
-    /**
-     * Waits until every GLOBAL index update enqueued on any member before this call has been applied:
-     * among them every write that happened-before the call, the caller's own included. Each member's
-     * outbox is a FIFO: once it has applied as many updates as it had enqueued when asked, every one
-     * of those is applied.
-     *
-     * @return {@code false} if the timeout passed first
-     */
     boolean awaitIndexed(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Router router = cluster.controlRouter();
-        List<Integer> members = cluster.liveMemberIds();
-        long[] targets = new long[members.size()];
-        for (int i = 0; i < targets.length; i++) {
-            targets[i] = (Long) router.ask(members.get(i), new IndexRequest.OutboxPosition());
-        }
-        for (int i = 0; i < targets.length; i++) {
-            if (closed || !(Boolean) router.ask(members.get(i),
-                    new IndexRequest.AwaitOutbox(targets[i], Math.max(0, deadline - System.nanoTime())))) {
-                return false;
-            }
-        }
-        return true;
+        return !closed && IndexLag.awaitIndexed(cluster, timeout);
     }
 
     IndexStats stats() {
-        List<IndexStats.Node> nodes = new ArrayList<>();
-        Router router = cluster.controlRouter();
-        for (int member : cluster.liveMemberIds()) {
-            IndexStats.Node node = (IndexStats.Node) router.ask(member, new IndexRequest.OutboxStats());
-            if (node != null) {
-                nodes.add(node);
-            }
-        }
-        return new IndexStats(nodes);
+        return IndexLag.stats(cluster);
     }
 
     // ================================================================ verification

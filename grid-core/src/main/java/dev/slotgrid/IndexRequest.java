@@ -11,8 +11,11 @@ sealed interface IndexRequest extends Request permits IndexRequest.InstallIndexe
         IndexRequest.BuildLocal, IndexRequest.BuildGlobal, IndexRequest.OutboxPosition, IndexRequest.AwaitOutbox,
         IndexRequest.OutboxStats, IndexRequest.VerifyLocalPart, IndexRequest.GlobalEntriesPart {
 
-    /** An index as it travels: its ids and the user's definition; each member resolves the extractor by name. */
-    record IndexSpec(int id, int mapId, String mapName, IndexDefinition definition, int entriesMapId) {
+    /**
+     * An index as it travels: its ids, the user's definition (each member resolves the extractor by
+     * name), and whether it is built and may be queried.
+     */
+    record IndexSpec(int id, int mapId, String mapName, IndexDefinition definition, int entriesMapId, boolean ready) {
     }
 
     /** The indexes of a map from now on (writers on the member maintain them at once). Replies {@code null}. */

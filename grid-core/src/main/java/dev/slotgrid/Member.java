@@ -40,6 +40,8 @@ final class Member implements Transport.Endpoint {
     private final MemberHotKeys hotKeys;
     private volatile SlotTable table;
     private volatile boolean left;
+    /** Told of each table this member adopts (a clustered member keeps its view of the others to it). */
+    private volatile java.util.function.Consumer<SlotTable> tableListener;
 
     Member(NodeInfo info, GridConfig config, SlotTable initial, Transport transport, Coordinator coordinator) {
         this.info = info;
@@ -311,6 +313,9 @@ final class Member implements Transport.Endpoint {
     }
 
     private Reply redirect(Route route, int slot, SlotStore store) {
+        if (store != null && store.state() == SlotStore.LOST) {
+            throw new SlotLostException(slot, name());
+        }
         if (route == Route.TRYAGAIN) {
             return new Reply.TryAgain(slot);
         }
@@ -370,9 +375,42 @@ final class Member implements Transport.Endpoint {
             }
             synchronized (this) { // table changes are rare; the hot path only reads the volatile field
                 if (table == current) {
+                    adoptLostSlots(current, newer);
                     table = newer;
-                    return;
+                    break;
                 }
+            }
+        }
+        java.util.function.Consumer<SlotTable> listener = tableListener;
+        if (listener != null) {
+            listener.accept(newer);
+        }
+    }
+
+    void onTable(java.util.function.Consumer<SlotTable> listener) {
+        this.tableListener = listener;
+    }
+
+    /**
+     * Slots whose owner died come to a survivor without a migration: it holds them LOST (every
+     * request fails with {@link SlotLostException}) until the loss is acknowledged, then empty.
+     */
+    private void adoptLostSlots(SlotTable current, SlotTable newer) {
+        int[] lostNow = newer.lostSlots();
+        int[] lostBefore = current.lostSlots();
+        if (lostNow.length == 0 && lostBefore.length == 0) {
+            return;
+        }
+        for (int slot : lostNow) {
+            SlotStore store = stores.get(slot);
+            if (newer.ownerOf(slot) == id() && (store == null || store.state() != SlotStore.LOST)) {
+                stores.set(slot, SlotStore.lost(slot));
+            }
+        }
+        for (int slot : lostBefore) {
+            SlotStore store = stores.get(slot);
+            if (!newer.isLost(slot) && store != null && store.state() == SlotStore.LOST) {
+                stores.set(slot, newer.ownerOf(slot) == id() ? newOwnedStore(slot, newer.epoch()) : null);
             }
         }
     }

@@ -67,6 +67,11 @@ final class MemberHotKeys {
 
     // ================================================================ hot path
 
+    /** Every map's hot-key state here: what a member that becomes the coordinator continues from. */
+    MapState[] states() {
+        return maps.clone();
+    }
+
     /** The hot-key state of a map, or {@code null} (the common case: nothing to do). */
     MapState state(int mapId) {
         MapState[] current = maps;

@@ -56,6 +56,18 @@ final class MemberIndexes {
         return set == null ? IndexSet.NONE : set;
     }
 
+    /** Every map's indexes, by map id: what a member that becomes the coordinator continues from. */
+    java.util.Map<Integer, IndexSet> all() {
+        java.util.Map<Integer, IndexSet> all = new java.util.HashMap<>();
+        IndexSet[] sets = byMap;
+        for (int mapId = 0; mapId < sets.length; mapId++) {
+            if (sets[mapId] != null && !sets[mapId].isEmpty()) {
+                all.put(mapId, sets[mapId]);
+            }
+        }
+        return all;
+    }
+
     IndexDef def(int mapId, int indexId) {
         IndexDef def = of(mapId).byId(indexId);
         if (def == null) {
@@ -66,6 +78,22 @@ final class MemberIndexes {
 
     GridConfig config() {
         return member.config();
+    }
+
+    /** The READY index of a map with that name, as this member knows it (every member is told each index). */
+    IndexDef requireReady(int mapId, String mapName, String indexName) {
+        IndexDef def = of(mapId).named(indexName);
+        if (def == null || def.state != IndexDef.READY) {
+            List<String> names = new ArrayList<>();
+            for (IndexDef d : of(mapId).all) {
+                if (d.state == IndexDef.READY) {
+                    names.add(d.name());
+                }
+            }
+            throw new IllegalArgumentException("map '" + mapName + "' has no " + (def == null ? "" : "ready ")
+                    + "index named '" + indexName + "'; its indexes: " + names);
+        }
+        return def;
     }
 
     // ================================================================ requests
@@ -120,8 +148,10 @@ final class MemberIndexes {
         List<IndexDef> defs = new ArrayList<>();
         for (IndexRequest.IndexSpec spec : install.indexes()) {
             IndexDef kept = before.byId(spec.id());
-            defs.add(kept != null ? kept : new IndexDef(spec.id(), spec.mapId(), spec.mapName(), spec.definition(),
-                    member.plugins().extractor(spec.definition().extractorName()), spec.entriesMapId()));
+            IndexDef def = kept != null ? kept : new IndexDef(spec.id(), spec.mapId(), spec.mapName(), spec.definition(),
+                    member.plugins().extractor(spec.definition().extractorName()), spec.entriesMapId());
+            def.state = spec.ready() ? IndexDef.READY : IndexDef.BUILDING;
+            defs.add(def);
         }
         IndexSet next = IndexSet.of(defs);
         IndexSet[] sets = Arrays.copyOf(byMap, Math.max(byMap.length, install.mapId() + 1));

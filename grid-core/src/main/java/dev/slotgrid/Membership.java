@@ -40,16 +40,13 @@ final class Membership {
     private final Set<Integer> leaving = new HashSet<>();
     /** @GuardedBy("lock") */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
-    /** @GuardedBy("lock") */
-    private int nextMemberId;
 
     Membership(Cluster cluster, MigrationManager migrations, Starter starter, java.util.function.Consumer<GridNode> onLeft,
-            int firstFreeId) {
+) {
         this.cluster = cluster;
         this.migrations = migrations;
         this.starter = starter;
         this.onLeft = onLeft;
-        this.nextMemberId = firstFreeId;
     }
 
     Object lock() {
@@ -72,8 +69,7 @@ final class Membership {
                     throw new IllegalArgumentException("a node named '" + nodeName + "' is already in the grid");
                 }
             }
-            NodeInfo info = new NodeInfo(nextMemberId, nodeName, weight);
-            nextMemberId++;
+            NodeInfo info = new NodeInfo(cluster.table().nextNodeId(), nodeName, weight); // ids are never reused
             node = starter.start(info, cluster.table());
             cluster.control().update(table -> table.withNode(info));
             LOG.log(System.Logger.Level.DEBUG, () -> "registered " + node + "; moving its share of the slots");

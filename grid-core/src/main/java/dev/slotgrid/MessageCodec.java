@@ -253,6 +253,7 @@ final class MessageCodec {
 
     private void writeTable(DataOutput out, SlotTable table, int depth) throws IOException {
         out.writeLong(table.epoch());
+        out.writeInt(table.nextNodeId());
         short[] owners = table.owners();
         int runs = 0;
         for (int i = 0; i < owners.length; i++) {
@@ -278,6 +279,7 @@ final class MessageCodec {
             writeAny(out, pin.getKey(), depth + 1);
             out.writeInt(pin.getValue());
         }
+        writeComponent(out, int[].class, table.lostSlots(), depth);
     }
 
     // ================================================================ decoding
@@ -452,6 +454,7 @@ final class MessageCodec {
     @SuppressWarnings("unchecked")
     private SlotTable readTable(DataInput in, int depth) throws IOException {
         long epoch = in.readLong();
+        int nextNodeId = in.readInt();
         short[] owners = new short[SlotTable.SLOTS];
         int runs = length(in, "owner runs", 3);
         int at = 0;
@@ -482,6 +485,7 @@ final class MessageCodec {
             Object key = readAny(in, depth + 1);
             pins.put(key, in.readInt());
         }
+        int[] lost = (int[]) readComponent(in, int[].class, depth);
         List<NodeInfo> infos = new ArrayList<>();
         for (Object node : nodes) {
             if (!(node instanceof NodeInfo info)) {
@@ -490,7 +494,7 @@ final class MessageCodec {
             infos.add(info);
         }
         try {
-            return SlotTable.restore(epoch, owners, infos, migrations, pins);
+            return SlotTable.restore(epoch, owners, infos, migrations, pins, nextNodeId, lost == null ? new int[0] : lost);
         } catch (IllegalArgumentException e) {
             throw new CodecException("invalid slot table: " + e.getMessage(), e);
         }

@@ -110,6 +110,21 @@ final class MigrationManager {
         }
     }
 
+    /**
+     * Moves slots until every member of the current table holds its weighted fair share (within one
+     * slot), with the fewest moves.
+     */
+    CompletableFuture<Void> rebalance(Cluster on) {
+        dev.slotgrid.slot.SlotTable table = on.table();
+        dev.slotgrid.slot.Plan plan = dev.slotgrid.slot.PlacementPlanner.plan(table, table.nodes());
+        CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
+        for (int i = 0; i < moves.length; i++) {
+            dev.slotgrid.slot.Move move = plan.moves().get(i);
+            moves[i] = migrate(move.slot(), move.to());
+        }
+        return CompletableFuture.allOf(moves);
+    }
+
     /** @return {@code true} if the slot's most recently requested migration will not hand it over */
     boolean cancel(int slot) {
         SlotMigration migration = latest.get(slot);

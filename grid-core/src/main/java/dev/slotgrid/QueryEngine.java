@@ -38,19 +38,18 @@ final class QueryEngine {
     private static final long MAX_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final Cluster cluster;
-    private final IndexCoordinator indexes;
     private final Object executorLock = new Object();
     /** @GuardedBy("executorLock") for creation; read without it once set */
     private volatile ThreadPoolExecutor executor;
 
-    QueryEngine(Cluster cluster, IndexCoordinator indexes) {
+    QueryEngine(Cluster cluster) {
         this.cluster = cluster;
-        this.indexes = indexes;
     }
 
     <K, V> QueryResult<K, V> run(GridQuery<K, V> query, boolean countOnly) {
         cluster.requireOpen();
-        IndexDef def = query.indexName == null ? null : indexes.require(query.mapId, query.mapName, query.indexName);
+        IndexDef def = query.indexName == null ? null
+                : query.entry.member().indexes().requireReady(query.mapId, query.mapName, query.indexName);
         QueryPlan plan = new QueryPlan(query, def, countOnly);
         Router router = query.entry.member().router();
         QueryResult<Object, Object> result;
@@ -74,9 +73,9 @@ final class QueryEngine {
             throw new IllegalArgumentException("index '" + def.name() + "' of map '" + def.mapName + "' is GLOBAL: it"
                     + " answers eq and in, not ranges (a range would visit every index slot); use a LOCAL index");
         }
-        if (query.awaitIndexed != null && !indexes.awaitIndexed(query.awaitIndexed)) {
+        if (query.awaitIndexed != null && !IndexLag.awaitIndexed(cluster, query.awaitIndexed)) {
             throw new IllegalStateException("GLOBAL index '" + def.name() + "' did not catch up within "
-                    + query.awaitIndexed.toMillis() + " ms (" + indexes.stats() + "); the query was not run");
+                    + query.awaitIndexed.toMillis() + " ms (" + IndexLag.stats(cluster) + "); the query was not run");
         }
         int partitionSlot = query.partitionKey == null ? -1 : cluster.config().slotOf(query.partitionKey);
         QueryPlan.Gather gather = plan.gather();

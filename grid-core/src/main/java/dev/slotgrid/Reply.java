@@ -68,6 +68,12 @@ sealed interface Reply permits Reply.Moved, Reply.TryAgain, Reply.Fenced, Reply.
                     return new dev.slotgrid.spi.CodecException(message);
                 case "dev.slotgrid.UniqueIndexViolationException":
                     return new UniqueIndexViolationException(message, index, value);
+                case "dev.slotgrid.IndeterminateOperationException":
+                    return new IndeterminateOperationException(message, null);
+                case "dev.slotgrid.MemberUnavailableException":
+                    return new MemberUnavailableException(message);
+                case "dev.slotgrid.SlotLostException":
+                    return new SlotLostException(message);
                 default:
                     return new RemoteFailureException(type, message);
             }

@@ -40,14 +40,13 @@ public final class SlotGrid implements AutoCloseable {
     private static final AtomicInteger GRID_COUNTER = new AtomicInteger();
 
     private final Cluster cluster;
-    private final ControlPlane control;
-    private final Membership membership;
-    private final Jmx jmx;
-    private final MigrationManager migrations;
-    private final HotKeyControl hotKeys;
-    private final KeyDirectory directory;
-    private final IndexCoordinator indexes;
+    private final GridControl control;
+    /** The control plane's parts when they run in this JVM (always for an embedded grid). */
+    private final ControlParts parts;
     private final QueryEngine queries;
+    private final Jmx jmx;
+    /** A clustered member's machinery; {@code null} for an embedded grid. */
+    private final ClusteredMember clustered;
 
     SlotGrid(SlotGridBuilder builder) {
         String name = builder.name != null ? builder.name : "slotgrid-" + GRID_COUNTER.incrementAndGet();
@@ -55,27 +54,38 @@ public final class SlotGrid implements AutoCloseable {
             throw new IllegalArgumentException("a grid named '" + name + "' is already registered in this JVM's"
                     + " MBean server; choose another name or close that grid");
         }
-        this.cluster = new Cluster(name, builder.config(name), builder);
+        GridConfig config = builder.config(name);
+        this.cluster = new Cluster(name, config, names -> builder.transport(config, names));
         List<NodeInfo> infos = builder.nodeInfos();
         SlotTable initial = SlotTable.initial(infos);
-        this.hotKeys = new HotKeyControl(cluster, cluster.config().hotKeyDetection(), builder.hotKeyPolicy);
-        this.control = new ControlPlane(cluster, initial, hotKeys::foldBack);
-        cluster.attach(control);
-        this.indexes = new IndexCoordinator(cluster);
-        this.queries = new QueryEngine(cluster, indexes);
-        this.migrations = new MigrationManager(cluster, builder.migrationThrottle, builder.maxMigrationsInFlight,
-                builder.migrationBatchSize);
-        this.directory = new KeyDirectory(cluster, migrations);
+        this.parts = new ControlParts(cluster, initial, builder.controlSettings(), this::startMember, this::memberLeft);
+        this.control = parts;
+        this.queries = cluster.queries();
         this.jmx = builder.jmx ? new Jmx() : null;
-        this.membership = new Membership(cluster, migrations, this::startMember, this::memberLeft, infos.size());
+        this.clustered = null;
         if (jmx != null) {
             jmx.registerGrid(this);
         }
         for (NodeInfo info : infos) {
             startMember(info, initial);
         }
-        hotKeys.start();
+        parts.start();
         LOG.log(System.Logger.Level.DEBUG, () -> "started grid " + name + " with " + initial);
+    }
+
+    /** A member of a clustered grid: this process's own, the others reached through the network. */
+    SlotGrid(ClusterBuilder builder) {
+        String name = builder.gridName();
+        this.jmx = builder.jmx ? new Jmx() : null;
+        this.clustered = ClusteredMember.start(builder);
+        this.cluster = clustered.cluster();
+        this.queries = clustered.queries();
+        this.parts = null;
+        this.control = clustered;
+        if (jmx != null) {
+            jmx.registerGrid(this);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "member " + name + " joined cluster " + builder.clusterName());
     }
 
     /**
@@ -87,6 +97,16 @@ public final class SlotGrid implements AutoCloseable {
      */
     public static SlotGridBuilder builder() {
         return new SlotGridBuilder();
+    }
+
+    /**
+     * A builder for this process's member of a clustered grid: one member per JVM, on Hazelcast
+     * membership and a Netty data plane; see {@link ClusterBuilder}.
+     *
+     * @return a new builder
+     */
+    public static ClusterBuilder cluster() {
+        return new ClusterBuilder();
     }
 
     /** @return the grid's name (JMX and logs) */
@@ -153,7 +173,8 @@ public final class SlotGrid implements AutoCloseable {
         for (GridNode node : nodes()) {
             all.add(node.stats());
         }
-        return new GridStats(table().epoch(), all, migrations.stats());
+        SlotTable table = table();
+        return new GridStats(table.epoch(), all, control.migrationStats(), table.lostSlots());
     }
 
     /**
@@ -169,7 +190,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<GridNode> addNode(String nodeName, int weight) {
-        return membership.add(nodeName, weight);
+        return control.addNode(nodeName, weight);
     }
 
     /**
@@ -184,7 +205,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<Void> removeNode(String nodeName) {
-        return membership.remove(nodeName);
+        return control.removeNode(nodeName);
     }
 
     /**
@@ -196,7 +217,7 @@ public final class SlotGrid implements AutoCloseable {
      * @throws IllegalStateException if the grid is closed
      */
     public CompletableFuture<Void> rebalance() {
-        return membership.rebalance();
+        return control.rebalance();
     }
 
     /**
@@ -216,12 +237,7 @@ public final class SlotGrid implements AutoCloseable {
     public CompletableFuture<Void> migrate(int slot, String targetNodeName) {
         requireOpen();
         checkSlot(slot);
-        GridNode target = node(targetNodeName);
-        if (membership.isLeaving(target.id())) {
-            return CompletableFuture.failedFuture(new IllegalStateException("node '" + targetNodeName
-                    + "' is leaving the grid; it takes no slots"));
-        }
-        return migrations.migrate(slot, target.id());
+        return control.migrate(slot, node(targetNodeName).id());
     }
 
     private static void checkSlot(int slot) {
@@ -242,7 +258,7 @@ public final class SlotGrid implements AutoCloseable {
      */
     public boolean cancelMigration(int slot) {
         checkSlot(slot);
-        return migrations.cancel(slot);
+        return control.cancelMigration(slot);
     }
 
     /**
@@ -251,7 +267,7 @@ public final class SlotGrid implements AutoCloseable {
      * @return a snapshot
      */
     public MigrationStats migrationStats() {
-        return migrations.stats();
+        return control.migrationStats();
     }
 
     // ---------------------------------------------------------------- plugins, indexes and queries
@@ -303,7 +319,7 @@ public final class SlotGrid implements AutoCloseable {
      *     not added), the grid is closed, or the build timed out
      */
     public void addIndex(String mapName, IndexDefinition definition) {
-        indexes.addIndex(mapName, definition);
+        control.addIndex(mapName, definition);
     }
 
     /**
@@ -313,7 +329,7 @@ public final class SlotGrid implements AutoCloseable {
      * @return an immutable list
      */
     public List<IndexDefinition> indexes(String mapName) {
-        return indexes.definitions(mapName);
+        return control.indexes(mapName);
     }
 
     /**
@@ -338,7 +354,7 @@ public final class SlotGrid implements AutoCloseable {
      * @return a snapshot
      */
     public IndexStats indexStats() {
-        return indexes.stats();
+        return control.indexStats();
     }
 
     /**
@@ -355,7 +371,7 @@ public final class SlotGrid implements AutoCloseable {
      */
     public IndexVerification verifyIndex(String mapName, String indexName) {
         Objects.requireNonNull(indexName, "index name must not be null");
-        return indexes.verify(mapName, indexName);
+        return control.verifyIndex(mapName, indexName);
     }
 
     // ---------------------------------------------------------------- hot keys
@@ -373,7 +389,7 @@ public final class SlotGrid implements AutoCloseable {
     public void declareMergeable(String mapName, String mergerName) {
         requireOpen();
         cluster.config().plugins().merger(mergerName); // fails here, naming what is available, if unknown or null
-        hotKeys.declareMergeable(cluster.mapId(mapName), mergerName);
+        control.declareMergeable(cluster.mapId(mapName), mergerName);
     }
 
     /**
@@ -388,7 +404,7 @@ public final class SlotGrid implements AutoCloseable {
         requireOpen();
         Objects.requireNonNull(merger, "merger must not be null");
         cluster.config().plugins().registerMerger(merger);
-        hotKeys.declareMergeable(cluster.mapId(mapName), merger.name());
+        control.declareMergeable(cluster.mapId(mapName), merger.name());
     }
 
     /**
@@ -404,7 +420,7 @@ public final class SlotGrid implements AutoCloseable {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
         cluster.config().slotOf(key);
-        hotKeys.nearCache(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), enabled, false, "requested");
+        control.nearCache(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), enabled);
     }
 
     /**
@@ -426,7 +442,7 @@ public final class SlotGrid implements AutoCloseable {
             throw new IllegalArgumentException("parts must be between 0 and 256, was " + parts);
         }
         cluster.config().slotOf(key);
-        hotKeys.salt(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), parts, false, "requested");
+        control.salt(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), parts);
     }
 
     /**
@@ -449,7 +465,7 @@ public final class SlotGrid implements AutoCloseable {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
         int natural = cluster.config().slotOf(key);
-        return directory.pin(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), natural, node(nodeName).id());
+        return control.pin(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), natural, node(nodeName).id());
     }
 
     /**
@@ -463,7 +479,7 @@ public final class SlotGrid implements AutoCloseable {
     public boolean unpin(String mapName, Object key) {
         requireOpen();
         Objects.requireNonNull(key, "key must not be null");
-        return directory.unpin(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), cluster.config().slotOf(key));
+        return control.unpin(cluster.mapId(mapName), ByteArrayKey.storedForm(key, true), cluster.config().slotOf(key));
     }
 
     /**
@@ -473,7 +489,19 @@ public final class SlotGrid implements AutoCloseable {
      * @return a snapshot
      */
     public HotKeyStats hotKeyStats() {
-        return hotKeys.stats();
+        return control.hotKeyStats();
+    }
+
+    /**
+     * Serves the slots whose data died with their owner again, empty, from now on (a clustered grid
+     * without replicas loses what a dead member held; until then every call on those slots fails with
+     * {@link SlotLostException}, so that nothing reads as absent what was only lost).
+     *
+     * @throws IllegalStateException if the grid is closed
+     */
+    public void acknowledgeLostSlots() {
+        requireOpen();
+        control.acknowledgeLostSlots();
     }
 
     /**
@@ -482,19 +510,25 @@ public final class SlotGrid implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (membership.lock()) {
+        synchronized (this) {
             if (cluster.isClosed()) {
                 return;
             }
+            if (clustered != null) {
+                clustered.leave(); // graceful: its slots move to the others first
+            }
             cluster.markClosed();
-            hotKeys.shutdown();
-            migrations.shutdown();
-            indexes.close();
+            control.close();
             queries.close();
             for (GridNode node : cluster.all()) {
-                node.member().close();
+                if (node.isLocal()) {
+                    node.member().close();
+                }
             }
             cluster.transport().close();
+            if (clustered != null) {
+                clustered.stop();
+            }
             if (jmx != null) {
                 jmx.unregisterAll();
             }
@@ -517,14 +551,12 @@ public final class SlotGrid implements AutoCloseable {
      * meanwhile reaches it either by that change's own message or by the state sent after.
      */
     private GridNode startMember(NodeInfo info, SlotTable table) {
-        Member member = new Member(info, cluster.config(), table, cluster.transport(), control);
+        Member member = new Member(info, cluster.config(), table, cluster.transport(), parts.control);
         cluster.transport().bind(info.id(), member);
-        GridNode node = new GridNode(cluster, member, queries);
+        GridNode node = new GridNode(cluster, member);
         cluster.register(node);
-        control.syncCatalog(info.id());
-        indexes.syncNewMember(info.id());
-        hotKeys.syncNewMember(info.id());
-        member.adopt(control.latest());
+        parts.syncNewMember(info.id());
+        member.adopt(parts.control.latest());
         if (jmx != null) {
             jmx.registerNode(name(), node);
         }

@@ -343,6 +343,11 @@ public final class SlotGridBuilder {
         return this;
     }
 
+    ControlParts.Settings controlSettings() {
+        return new ControlParts.Settings(migrationThrottle, maxMigrationsInFlight, migrationBatchSize, hotKeyDetection,
+                hotKeyPolicy);
+    }
+
     GridConfig config(String gridName) {
         Duration ttl = hotKeyPolicy != null ? hotKeyPolicy.nearCacheTtl() : HotKeyPolicy.defaults().nearCacheTtl();
         return new GridConfig(gridName, partitioner, storeProvider, plugins, maxRedirects, cutoverTimeout.toNanos(), batching,

@@ -58,6 +58,8 @@ final class SlotStore {
     static final int SEALED = 2;
     static final int IMPORTING = 3;
     static final int FORWARDED = 4;
+    /** The slot's data died with its previous owner; this member serves it only once the loss is acknowledged. */
+    static final int LOST = 5;
 
     /** {@link #tryEnter} outcomes other than {@link #ADMITTED} are {@link Route} ordinals. */
     static final int ADMITTED = -1;
@@ -128,6 +130,11 @@ final class SlotStore {
         marker.forwardTo = to;
         marker.forwardEpoch = epoch;
         return marker;
+    }
+
+    /** A slot given to this member after its owner died with its data: every request fails until acknowledged. */
+    static SlotStore lost(int slot) {
+        return new SlotStore(slot, LOST, Long.MAX_VALUE, -1, null, false);
     }
 
     static int stateOf(long word) {
@@ -470,6 +477,8 @@ final class SlotStore {
                 return "IMPORTING";
             case FORWARDED:
                 return "FORWARDED";
+            case LOST:
+                return "LOST";
             default:
                 return "UNKNOWN(" + state + ")";
         }

@@ -38,18 +38,27 @@ public final class SlotTable {
     private final Map<Integer, Move> inMotion; // slot -> its migration, unmodifiable
     private final Map<Object, Integer> pins; // the directory: pinned key -> its slot, unmodifiable
     private final boolean hasPins; // read on every operation: a field, not a call
+    /** Higher than every node id this table or any of its ancestors registered: ids are never reused. */
+    private final int nextNodeId;
+    /** Slots whose data died with their owner, ascending; given to a survivor, served empty only once acknowledged. */
+    private final int[] lost;
 
     private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes) {
-        this(epoch, owners, nodes, Map.of(), Map.of());
+        this(epoch, owners, nodes, Map.of(), Map.of(), nodes.length == 0 ? 0 : nodes[nodes.length - 1].id() + 1, NO_SLOTS);
     }
 
-    private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins) {
+    private static final int[] NO_SLOTS = new int[0];
+
+    private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins,
+            int nextNodeId, int[] lost) {
         this.epoch = epoch;
         this.owners = owners;
         this.nodes = nodes;
         this.inMotion = inMotion;
         this.pins = pins;
         this.hasPins = !pins.isEmpty();
+        this.nextNodeId = nextNodeId;
+        this.lost = lost;
     }
 
     /**
@@ -84,11 +93,13 @@ public final class SlotTable {
      * @param nodes the registry
      * @param migrations slot to its migration, as {@link #migrations()} gives them
      * @param pins the key directory, as {@link #pins()} gives it
+     * @param nextNodeId as {@link #nextNodeId()} gives it; at least every registered id plus one
+     * @param lost as {@link #lostSlots()} gives them
      * @return the table
      * @throws IllegalArgumentException naming the first part that is wrong
      */
     public static SlotTable restore(long epoch, short[] owners, List<NodeInfo> nodes, Map<Integer, Move> migrations,
-            Map<Object, Integer> pins) {
+            Map<Object, Integer> pins, int nextNodeId, int[] lost) {
         Objects.requireNonNull(owners, "owners must not be null");
         Objects.requireNonNull(migrations, "migrations must not be null");
         Objects.requireNonNull(pins, "pins must not be null");
@@ -103,8 +114,99 @@ public final class SlotTable {
         for (Map.Entry<Object, Integer> e : pins.entrySet()) {
             checkSlot(Objects.requireNonNull(e.getValue(), "a pin's slot must not be null"));
         }
+        if (nextNodeId < table.nextNodeId) {
+            throw new IllegalArgumentException("nextNodeId " + nextNodeId + " is not above every registered id");
+        }
+        Objects.requireNonNull(lost, "lost must not be null");
+        int[] sortedLost = lost.clone();
+        Arrays.sort(sortedLost);
+        for (int slot : sortedLost) {
+            checkSlot(slot);
+        }
         return new SlotTable(epoch, table.owners, table.nodes, migrations.isEmpty() ? Map.of()
-                : Collections.unmodifiableMap(new TreeMap<>(migrations)), pins.isEmpty() ? Map.of() : Map.copyOf(pins));
+                : Collections.unmodifiableMap(new TreeMap<>(migrations)), pins.isEmpty() ? Map.of() : Map.copyOf(pins),
+                nextNodeId, sortedLost.length == 0 ? NO_SLOTS : sortedLost);
+    }
+
+    /**
+     * Whether a slot's data died with its owner (it has a new owner, which serves it empty only once
+     * the loss is acknowledged: {@link #withoutLost()}).
+     *
+     * @param slot a slot
+     * @return {@code true} if lost
+     */
+    public boolean isLost(int slot) {
+        return lost.length > 0 && Arrays.binarySearch(lost, slot) >= 0;
+    }
+
+    /**
+     * The slots marked lost, ascending.
+     *
+     * @return a new array
+     */
+    public int[] lostSlots() {
+        return lost.clone();
+    }
+
+    /**
+     * This table with slots whose owner died given to new owners and marked lost, at epoch + 1.
+     *
+     * @param slots the slots
+     * @param newOwners each slot's new owner, a registered node
+     * @return the new table
+     * @throws IllegalArgumentException if the arrays differ in length, a slot is out of range or an owner unknown
+     */
+    public SlotTable withLostOwners(int[] slots, int[] newOwners) {
+        Objects.requireNonNull(slots, "slots must not be null");
+        Objects.requireNonNull(newOwners, "newOwners must not be null");
+        if (slots.length != newOwners.length) {
+            throw new IllegalArgumentException(slots.length + " slots but " + newOwners.length + " new owners");
+        }
+        short[] flat = owners();
+        java.util.TreeSet<Integer> marked = new java.util.TreeSet<>();
+        for (int slot : lost) {
+            marked.add(slot);
+        }
+        Map<Integer, Move> motion = inMotion;
+        for (int i = 0; i < slots.length; i++) {
+            checkSlot(slots[i]);
+            requireNode(newOwners[i]);
+            flat[slots[i]] = (short) newOwners[i];
+            marked.add(slots[i]);
+            motion = without(motion, slots[i]);
+        }
+        return new SlotTable(epoch + 1, chunked(flat), nodes, motion, pins, nextNodeId,
+                marked.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * This table unchanged but for its epoch, one higher: what a new coordinator publishes first, so
+     * that its tables are newer than any its predecessor published.
+     *
+     * @return the new table
+     */
+    public SlotTable successor() {
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, lost);
+    }
+
+    /**
+     * This table with no slot marked lost (the loss was acknowledged: the new owners serve them empty),
+     * at epoch + 1.
+     *
+     * @return the new table
+     */
+    public SlotTable withoutLost() {
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, NO_SLOTS);
+    }
+
+    /**
+     * The lowest node id that neither this table nor any table it was derived from ever registered:
+     * the id for the next node, since ids are never reused.
+     *
+     * @return the next free id
+     */
+    public int nextNodeId() {
+        return nextNodeId;
     }
 
     /**
@@ -235,7 +337,7 @@ public final class SlotTable {
         Objects.requireNonNull(node, "node must not be null");
         List<NodeInfo> all = new ArrayList<>(List.of(nodes));
         all.add(node);
-        return new SlotTable(epoch + 1, owners, registry(all), inMotion, pins);
+        return new SlotTable(epoch + 1, owners, registry(all), inMotion, pins, Math.max(nextNodeId, node.id() + 1), lost);
     }
 
     /**
@@ -266,7 +368,7 @@ public final class SlotTable {
                         + move.slot() + "; finish or cancel it first");
             }
         }
-        return new SlotTable(epoch + 1, owners, registry(rest), inMotion, pins);
+        return new SlotTable(epoch + 1, owners, registry(rest), inMotion, pins, nextNodeId, lost);
     }
 
     /**
@@ -285,7 +387,7 @@ public final class SlotTable {
         short[] chunk = next[slot >>> CHUNK_BITS].clone();
         chunk[slot & (CHUNK - 1)] = (short) id;
         next[slot >>> CHUNK_BITS] = chunk;
-        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins);
+        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins, nextNodeId, lost);
     }
 
     /**
@@ -310,7 +412,7 @@ public final class SlotTable {
         }
         Map<Integer, Move> next = new TreeMap<>(inMotion);
         next.put(slot, new Move(slot, ownerOf(slot), to));
-        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next), pins);
+        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next), pins, nextNodeId, lost);
     }
 
     /**
@@ -324,7 +426,7 @@ public final class SlotTable {
         if (!inMotion.containsKey(slot)) {
             throw new IllegalArgumentException("slot " + slot + " is not in motion");
         }
-        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot), pins);
+        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot), pins, nextNodeId, lost);
     }
 
     /**
@@ -373,7 +475,7 @@ public final class SlotTable {
         checkSlot(slot);
         Map<Object, Integer> next = new java.util.HashMap<>(pins);
         next.put(key, slot);
-        return new SlotTable(epoch + 1, owners, nodes, inMotion, Collections.unmodifiableMap(next));
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, Collections.unmodifiableMap(next), nextNodeId, lost);
     }
 
     /**
@@ -391,7 +493,8 @@ public final class SlotTable {
         }
         Map<Object, Integer> next = new java.util.HashMap<>(pins);
         next.remove(key);
-        return new SlotTable(epoch + 1, owners, nodes, inMotion, next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next));
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next),
+                nextNodeId, lost);
     }
 
     /**
@@ -451,7 +554,7 @@ public final class SlotTable {
         if (!inMotion.isEmpty()) {
             throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
-        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins);
+        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins, nextNodeId, lost);
     }
 
     /** Checks that a list of nodes and each of its elements is non-null, naming the argument. */
@@ -525,6 +628,9 @@ public final class SlotTable {
         }
         if (!pins.isEmpty()) {
             sb.append(", pins=").append(pins);
+        }
+        if (lost.length > 0) {
+            sb.append(", lost=").append(lost.length).append(" slots");
         }
         return sb.append('}').toString();
     }

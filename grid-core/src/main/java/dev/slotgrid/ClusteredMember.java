@@ -1,0 +1,739 @@
+package dev.slotgrid;
+
+import dev.slotgrid.slot.NodeInfo;
+import dev.slotgrid.slot.SlotTable;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One member of a clustered grid, in its own process: the member itself, its data plane
+ * ({@link NetworkTransport}), its membership ({@link HazelcastMembership}), and, while it is the
+ * oldest member, the coordinator role: the grid's control plane ({@link ControlParts}), which admits
+ * members that join, moves slots for them, drains members that leave, and reassigns the slots of
+ * members that die (docs/architecture.md, "Across JVMs").
+ *
+ * <p>Other members ask the coordinator through {@link CoordinatorRequest}s; one that is not the
+ * coordinator answers {@link CoordinatorRequest.NotCoordinator}, and the asker finds the new one
+ * (the oldest member in Hazelcast's list) and asks again. A member that becomes the coordinator
+ * continues from the highest epoch any member has seen, with the catalog, indexes and hot-key state
+ * every member keeps (they learn each change), and abandons the migrations that were in flight.
+ *
+ * <p>Concurrency: membership changes and coordinator duties run on one thread ({@code events}), in
+ * the order Hazelcast reports them, each acting on the current member list (events may come late or
+ * twice). Requests from other members run on the data plane's handler threads.
+ *
+ * <p>Until the next issue adds replicas, a member that dies takes its slots' data with it: the
+ * coordinator gives those slots to the survivors marked lost ({@link SlotLostException} on every
+ * call) until an operator acknowledges the loss.
+ */
+final class ClusteredMember implements GridControl, Coordinator {
+
+    private static final System.Logger LOG = System.getLogger(ClusteredMember.class.getName());
+    private static final Duration COORDINATOR_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration FIND_COORDINATOR_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ClusterSettings settings;
+    private final ControlParts.Settings controlSettings;
+    private final Cluster cluster;
+    private final NetworkTransport transport;
+    private final HazelcastMembership membership;
+    private final ExecutorService events;
+    private final ConcurrentHashMap<Integer, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private final CompletableFuture<Member> admitted = new CompletableFuture<>();
+    /** The Hazelcast incarnation admitted under each member name (coordinator's bookkeeping). */
+    private final Map<String, UUID> incarnations = new ConcurrentHashMap<>();
+    private final Set<Integer> admitting = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> draining = ConcurrentHashMap.newKeySet();
+    private volatile Member member;
+    /** The control plane while this member coordinates; {@code null} otherwise. */
+    private volatile ControlParts role;
+    private volatile boolean stopping;
+
+    private ClusteredMember(ClusterBuilder builder) {
+        this.settings = builder.settings();
+        this.controlSettings = builder.controlSettings();
+        GridConfig config = builder.config();
+        Handshake handshake = new Handshake(settings.clusterName(), settings.secret());
+        this.transport = new NetworkTransport(new MessageCodec(builder.codecs()), handshake, settings.memberName(),
+                new InetSocketAddress(settings.bindAddress(), settings.dataPort()), settings.maxFrameBytes(),
+                settings.callTimeout().toNanos(), settings.maxInFlight(), this::addressOf, ClusteredMember::timeoutFor);
+        this.cluster = new Cluster(settings.memberName(), config, names -> transport);
+        cluster.attachRemote(this);
+        transport.bind(-1, this::handle);
+        this.events = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "slotgrid-" + settings.memberName() + "-membership");
+            thread.setDaemon(true);
+            return thread;
+        });
+        HazelcastMembership started;
+        try {
+            started = new HazelcastMembership(settings, handshake, transport.address(), new HazelcastMembership.Listener() {
+                @Override
+                public void changed() {
+                    events.execute(ClusteredMember.this::reconcileQuietly);
+                }
+
+                @Override
+                public void merged() {
+                    LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "' merged back after a"
+                            + " network split; what it holds is kept, and the coordinator decides its slots");
+                    events.execute(ClusteredMember.this::reconcileQuietly);
+                }
+            });
+        } catch (RuntimeException e) {
+            transport.close();
+            events.shutdownNow();
+            throw e;
+        }
+        this.membership = started;
+    }
+
+    /** Starts a member: joins the membership, and waits until the coordinator has admitted it (or founds the grid). */
+    static ClusteredMember start(ClusterBuilder builder) {
+        ClusteredMember runtime = new ClusteredMember(builder);
+        try {
+            runtime.events.execute(runtime::reconcileQuietly);
+            runtime.admitted.get(builder.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return runtime;
+        } catch (TimeoutException e) {
+            runtime.stop();
+            throw new IllegalStateException("member '" + runtime.settings.memberName() + "' was not admitted within "
+                    + builder.joinTimeout().toSeconds() + " s (members seen: " + runtime.membership.members() + ")", e);
+        } catch (Exception e) {
+            runtime.stop();
+            throw new IllegalStateException("member '" + runtime.settings.memberName() + "' could not join: " + e, e);
+        }
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    QueryEngine queries() {
+        return cluster.queries();
+    }
+
+    InetSocketAddress dataAddress() {
+        return transport.address();
+    }
+
+    boolean isCoordinator() {
+        return role != null;
+    }
+
+    /** Per-request timeouts on the data plane: requests that wait by design get their own wait and more. */
+    private static long timeoutFor(Request request, long fallbackNanos) {
+        if (request instanceof CoordinatorRequest) {
+            return COORDINATOR_TIMEOUT.toNanos();
+        }
+        if (request instanceof IndexRequest.AwaitOutbox await) {
+            return await.timeoutNanos() + fallbackNanos;
+        }
+        if (request instanceof IndexRequest.AwaitWritersOutside await) {
+            return await.timeoutNanos() + fallbackNanos;
+        }
+        if (request instanceof MigrationRequest.SealOutgoing seal) {
+            return seal.timeoutNanos() + fallbackNanos;
+        }
+        if (request instanceof IndexRequest.BuildGlobal || request instanceof IndexRequest.BuildLocal
+                || request instanceof IndexRequest.GlobalEntriesPart || request instanceof IndexRequest.VerifyLocalPart) {
+            return COORDINATOR_TIMEOUT.toNanos();
+        }
+        return fallbackNanos;
+    }
+
+    // ================================================================ requests from other members
+
+    /** This process's endpoint: the coordinator's requests when it is one, the member's otherwise. */
+    private Object handle(Request request) {
+        if (request instanceof CoordinatorRequest.Admit admit) {
+            return admitMe(admit);
+        }
+        if (request instanceof CoordinatorRequest.MemberState) {
+            Member me = member;
+            return me == null ? null : me.table();
+        }
+        if (request instanceof CoordinatorRequest coordinatorRequest) {
+            ControlParts parts = role;
+            if (parts == null) {
+                return new CoordinatorRequest.NotCoordinator(coordinatorId());
+            }
+            return coordinate(parts, coordinatorRequest);
+        }
+        Member me = member;
+        if (me == null) {
+            throw new MemberUnavailableException("member '" + settings.memberName() + "' is not admitted yet");
+        }
+        return me.handle(request);
+    }
+
+    /** The coordinator's admission of this member: it starts serving with the id and table given. */
+    private synchronized Object admitMe(CoordinatorRequest.Admit admit) {
+        if (member != null) {
+            return null; // a repeated admission (the coordinator retried)
+        }
+        Member me = new Member(admit.info(), cluster.config(), admit.table(), transport, this);
+        me.onTable(table -> cluster.followTable(table, me, admitting));
+        transport.bind(admit.info().id(), this::handle);
+        cluster.register(new GridNode(cluster, me));
+        cluster.followTable(admit.table(), me, admitting);
+        member = me;
+        admitted.complete(me);
+        LOG.log(System.Logger.Level.DEBUG, () -> "member '" + settings.memberName() + "' admitted as #" + admit.info().id());
+        return null;
+    }
+
+    private Object coordinate(ControlParts parts, CoordinatorRequest request) {
+        if (request instanceof CoordinatorRequest.AssignMapId assign) {
+            return parts.control.mapId(assign.name(), assign.internal());
+        }
+        if (request instanceof CoordinatorRequest.LatestTable) {
+            return parts.control.latest();
+        }
+        if (request instanceof CoordinatorRequest.FoldBack fold) {
+            parts.hotKeys.foldBack(fold.mapId(), fold.key());
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.AddIndex add) {
+            parts.addIndex(add.mapName(), add.definition());
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.Migrate migrate) {
+            parts.migrate(migrate.slot(), migrate.target()).join();
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.CancelMigration cancel) {
+            return parts.cancelMigration(cancel.slot());
+        }
+        if (request instanceof CoordinatorRequest.MigrationCounters) {
+            return counts(parts.migrationStats());
+        }
+        if (request instanceof CoordinatorRequest.Rebalance) {
+            parts.rebalance().join();
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.DeclareMergeable declare) {
+            parts.declareMergeable(declare.mapId(), declare.merger());
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.NearCache near) {
+            parts.nearCache(near.mapId(), near.key(), near.on());
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.Salt salt) {
+            parts.salt(salt.mapId(), salt.key(), salt.parts());
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.Pin pin) {
+            return parts.pin(pin.mapId(), pin.key(), pin.naturalSlot(), pin.member());
+        }
+        if (request instanceof CoordinatorRequest.Unpin unpin) {
+            return parts.unpin(unpin.mapId(), unpin.key(), unpin.naturalSlot());
+        }
+        if (request instanceof CoordinatorRequest.HotKeyStatsQuery) {
+            return parts.hotKeyStats();
+        }
+        if (request instanceof CoordinatorRequest.IndexStatsQuery) {
+            return parts.indexStats();
+        }
+        if (request instanceof CoordinatorRequest.VerifyIndex verify) {
+            return parts.verifyIndex(verify.mapName(), verify.indexName());
+        }
+        if (request instanceof CoordinatorRequest.Leave leave) {
+            drain(parts, leave.member());
+            return null;
+        }
+        if (request instanceof CoordinatorRequest.AcknowledgeLost) {
+            parts.acknowledgeLostSlots();
+            return null;
+        }
+        throw new IllegalArgumentException("unknown coordinator request " + request);
+    }
+
+    private static CoordinatorRequest.MigrationCounts counts(MigrationStats stats) {
+        return new CoordinatorRequest.MigrationCounts(stats.slotsDone(), stats.slotsCancelled(), stats.slotsFailed(),
+                stats.slotsInFlight(), Math.max(0, stats.slotsLeft() - stats.slotsInFlight()), stats.entriesMoved(),
+                stats.entriesPerSecond(), stats.entriesLeft(), stats.cutovers(), stats.cutoverP50Nanos(),
+                stats.cutoverP99Nanos(), stats.cutoverMaxNanos());
+    }
+
+    // ================================================================ membership: the coordinator's duties
+
+    private void reconcileQuietly() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "': reacting to a membership"
+                        + " change failed; the next change retries", e);
+            }
+        }
+    }
+
+    /**
+     * Where a member's data plane listens: its name from this member's table, its address from the
+     * membership's attributes. Cached until the membership changes.
+     */
+    private InetSocketAddress addressOf(int memberId) {
+        InetSocketAddress known = addresses.get(memberId);
+        if (known != null) {
+            return known;
+        }
+        Member me = member;
+        NodeInfo info = me == null ? null : me.table().node(memberId);
+        ControlParts parts = role;
+        if (info == null && parts != null) {
+            info = parts.control.latest().node(memberId);
+        }
+        if (info == null) {
+            return null;
+        }
+        for (HazelcastMembership.Peer peer : membership.members()) {
+            if (peer.name().equals(info.name())) {
+                addresses.put(memberId, peer.data());
+                return peer.data();
+            }
+        }
+        return null;
+    }
+
+    /** Acts on the current member list: founds the grid, becomes the coordinator, admits, reassigns. Events thread only. */
+    private void reconcile() {
+        if (stopping || !membership.isRunning()) {
+            return;
+        }
+        addresses.clear(); // looked up again from the new member list
+        List<HazelcastMembership.Peer> peers = membership.members();
+        if (peers.isEmpty() || !peers.get(0).local()) {
+            return; // another member coordinates
+        }
+        if (member == null) {
+            if (peers.size() > 1) {
+                return; // the oldest but not admitted: an older grid's coordinator just left; it will be admitted by whoever
+            }
+            found();
+        } else if (role == null) {
+            succeed(peers);
+        }
+        ControlParts parts = role;
+        SlotTable table = parts.control.latest();
+        Map<String, HazelcastMembership.Peer> byName = new HashMap<>();
+        for (HazelcastMembership.Peer peer : peers) {
+            byName.put(peer.name(), peer);
+        }
+        for (NodeInfo info : table.nodes()) {
+            if (info.id() == member.id() || draining.contains(info.id())) {
+                continue;
+            }
+            HazelcastMembership.Peer peer = byName.get(info.name());
+            UUID admittedAs = incarnations.get(info.name());
+            if (peer == null || (admittedAs != null && !admittedAs.equals(peer.uuid()))) {
+                died(parts, info);
+            }
+        }
+        for (HazelcastMembership.Peer peer : peers) {
+            if (!peer.local() && parts.control.latest().nodes().stream().noneMatch(n -> n.name().equals(peer.name()))) {
+                admit(parts, peer);
+            }
+        }
+    }
+
+    /** The first member: a table with itself owning every slot, and the coordinator role. */
+    private synchronized void found() {
+        NodeInfo me = new NodeInfo(0, settings.memberName(), settings.weight());
+        SlotTable initial = SlotTable.initial(List.of(me));
+        Member founder = new Member(me, cluster.config(), initial, transport, this);
+        founder.onTable(table -> cluster.followTable(table, founder, admitting));
+        transport.bind(me.id(), this::handle);
+        cluster.register(new GridNode(cluster, founder));
+        member = founder;
+        ControlParts parts = new ControlParts(cluster, initial, controlSettings, null, null);
+        parts.start();
+        role = parts;
+        admitted.complete(founder);
+        LOG.log(System.Logger.Level.DEBUG, () -> "member '" + me.name() + "' founded the grid");
+    }
+
+    /**
+     * This member became the oldest: it takes over the control plane from the highest epoch any
+     * member has seen, with the state every member was told, and abandons the migrations in flight.
+     */
+    private void succeed(List<HazelcastMembership.Peer> peers) {
+        Member me = member;
+        SlotTable best = me.table();
+        for (NodeInfo info : best.nodes()) {
+            if (info.id() == me.id()) {
+                continue;
+            }
+            try {
+                Object table = transport.call(info.id(), new CoordinatorRequest.MemberState());
+                if (table instanceof SlotTable other && other.epoch() > best.epoch()) {
+                    best = other;
+                }
+            } catch (RuntimeException gone) {
+                // a member that cannot answer has no newer table to offer
+            }
+        }
+        ControlParts parts = new ControlParts(cluster, best, controlSettings, null, null);
+        parts.control.restoreCatalog(me.catalog().names());
+        parts.indexes.restore(me.indexes());
+        parts.hotKeys.restore(me.hotKeys());
+        for (HazelcastMembership.Peer peer : peers) {
+            incarnations.putIfAbsent(peer.name(), peer.uuid());
+        }
+        role = parts;
+        for (Integer slot : best.migrations().keySet()) {
+            abandon(parts, slot, best.migrations().get(slot).from(), best.migrations().get(slot).to());
+        }
+        parts.control.update(SlotTable::successor); // an epoch above every table any member has seen
+        parts.start();
+        LOG.log(System.Logger.Level.INFO, "member '" + settings.memberName() + "' is the coordinator from epoch "
+                + parts.control.latest().epoch());
+    }
+
+    /** A migration the previous coordinator left in flight: the source keeps the slot. */
+    private void abandon(ControlParts parts, int slot, int from, int to) {
+        try {
+            transport.call(from, new MigrationRequest.CancelOutgoing(slot));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": its source could not cancel: " + e);
+        }
+        try {
+            transport.call(to, new MigrationRequest.AbortImport(slot));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": its target could not abort: " + e);
+        }
+        parts.control.update(table -> table.migratingTo(slot) >= 0 ? table.withoutMigration(slot) : table);
+    }
+
+    /** A member joins: its id, its admission, what the others know, the table, its share of the slots. */
+    private void admit(ControlParts parts, HazelcastMembership.Peer peer) {
+        SlotTable table = parts.control.latest();
+        NodeInfo info = new NodeInfo(table.nextNodeId(), peer.name(), peer.weight());
+        addresses.put(info.id(), peer.data());
+        admitting.add(info.id());
+        try {
+            cluster.register(new GridNode(cluster, member, info));
+            transport.call(info.id(), new CoordinatorRequest.Admit(info, table));
+            parts.syncNewMember(info.id());
+            parts.control.update(t -> t.withNode(info));
+            incarnations.put(peer.name(), peer.uuid());
+        } catch (RuntimeException e) {
+            GridNode view = cluster.byId(info.id());
+            if (view != null && !view.isLocal()) {
+                view.markGone();
+            }
+            throw e;
+        } finally {
+            admitting.remove(info.id());
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "admitted '" + info.name() + "' as #" + info.id() + "; moving its share");
+        parts.migrations.rebalance(cluster);
+    }
+
+    /** A member is gone without draining its slots: they go to the survivors, marked lost (no copy survived). */
+    private void died(ControlParts parts, NodeInfo dead) {
+        LOG.log(System.Logger.Level.WARNING, "member '" + dead.name() + "' (#" + dead.id() + ") is gone; its slots"
+                + " are lost (no replicas) and are refused until the loss is acknowledged");
+        incarnations.remove(dead.name());
+        transport.forget(dead.id());
+        addresses.remove(dead.id());
+        GridNode view = cluster.byId(dead.id());
+        if (view != null && !view.isLocal()) {
+            view.markGone();
+        }
+        parts.control.update(table -> {
+            int[] slots = table.slotsOf(dead.id());
+            List<NodeInfo> survivors = new ArrayList<>(table.nodes());
+            survivors.removeIf(n -> n.id() == dead.id());
+            int[] owners = new int[slots.length];
+            int[] counts = new int[table.nextNodeId()];
+            for (NodeInfo survivor : survivors) {
+                counts[survivor.id()] = table.slotCount(survivor.id());
+            }
+            for (int i = 0; i < slots.length; i++) {
+                NodeInfo least = survivors.get(0);
+                for (NodeInfo survivor : survivors) {
+                    if (counts[survivor.id()] * (long) least.weight() < counts[least.id()] * (long) survivor.weight()) {
+                        least = survivor;
+                    }
+                }
+                owners[i] = least.id();
+                counts[least.id()]++;
+            }
+            return table.withLostOwners(slots, owners).withoutNode(dead.id());
+        });
+    }
+
+    /** A member leaves gracefully: its slots move to the others first, then it leaves the table. */
+    private void drain(ControlParts parts, int leaving) {
+        draining.add(leaving);
+        try {
+            for (int round = 0; parts.control.latest().slotCount(leaving) > 0; round++) {
+                if (round >= 8) {
+                    throw new IllegalStateException("member #" + leaving + " still owns slots after 8 rounds of moves");
+                }
+                SlotTable table = parts.control.latest();
+                List<NodeInfo> staying = new ArrayList<>(table.nodes());
+                staying.removeIf(n -> n.id() == leaving);
+                if (staying.isEmpty()) {
+                    throw new IllegalStateException("the last member cannot hand its slots to anyone");
+                }
+                dev.slotgrid.slot.Plan plan = dev.slotgrid.slot.PlacementPlanner.plan(table, staying);
+                CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
+                for (int i = 0; i < moves.length; i++) {
+                    dev.slotgrid.slot.Move move = plan.moves().get(i);
+                    moves[i] = parts.migrations.migrate(move.slot(), move.to());
+                }
+                CompletableFuture.allOf(moves).join();
+            }
+            parts.control.update(table -> table.node(leaving) == null ? table : table.withoutNode(leaving));
+            try {
+                transport.call(leaving, new ControlRequest.Leave());
+            } catch (RuntimeException gone) {
+                // it may already be stopping
+            }
+        } finally {
+            draining.remove(leaving);
+        }
+    }
+
+    /** Graceful leave of this member: drained by the coordinator (itself, if it is), before it stops. */
+    void leave() {
+        Member me = member;
+        if (me == null || stopping) {
+            return;
+        }
+        try {
+            if (cluster.table().nodes().size() > 1) {
+                askCoordinator(new CoordinatorRequest.Leave(me.id()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "' could not hand its slots over"
+                    + " before leaving; they will be reassigned as lost", e);
+        }
+    }
+
+    /** Stops the membership and the data plane (the member's data goes with this process). */
+    void stop() {
+        stopping = true;
+        ControlParts parts = role;
+        if (parts != null) {
+            parts.close();
+        }
+        try {
+            membership.stop(true);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "membership stop: " + e);
+        }
+        events.shutdownNow();
+        transport.close();
+    }
+
+    /** For tests of a crash: stops the membership at once, as if the process died. */
+    void crashMembership() {
+        stopping = true;
+        membership.stop(false);
+        transport.close();
+    }
+
+    // ================================================================ asking the coordinator
+
+    /** The coordinator's member id as far as this member knows: the oldest member's, by name in the table. */
+    private int coordinatorId() {
+        List<HazelcastMembership.Peer> peers = membership.members();
+        if (peers.isEmpty()) {
+            return -1;
+        }
+        String oldest = peers.get(0).name();
+        Member me = member;
+        if (me == null) {
+            return -1;
+        }
+        for (NodeInfo info : me.table().nodes()) {
+            if (info.name().equals(oldest)) {
+                addresses.putIfAbsent(info.id(), peers.get(0).data());
+                return info.id();
+            }
+        }
+        return -1;
+    }
+
+    /** Sends a request to the coordinator, wherever it is now, following NotCoordinator answers (bounded). */
+    private Object askCoordinator(CoordinatorRequest request) {
+        long deadline = System.nanoTime() + FIND_COORDINATOR_TIMEOUT.toNanos();
+        RuntimeException last = null;
+        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+            ControlParts parts = role;
+            if (parts != null) {
+                return coordinate(parts, request);
+            }
+            int coordinator = coordinatorId();
+            if (coordinator >= 0) {
+                try {
+                    Object reply = transport.call(coordinator, request);
+                    if (!(reply instanceof CoordinatorRequest.NotCoordinator)) {
+                        return reply;
+                    }
+                } catch (MemberUnavailableException e) {
+                    last = e; // it may be gone: the membership will say so
+                }
+            }
+            Backoff.pause(attempt);
+        }
+        throw new MemberUnavailableException("no coordinator answered " + request.getClass().getSimpleName() + " within "
+                + FIND_COORDINATOR_TIMEOUT.toSeconds() + " s", last);
+    }
+
+    // ================================================================ Coordinator: what this member asks
+
+    @Override
+    public SlotTable latest() {
+        ControlParts parts = role;
+        if (parts != null) {
+            return parts.control.latest();
+        }
+        try {
+            return (SlotTable) askCoordinator(new CoordinatorRequest.LatestTable());
+        } catch (MemberUnavailableException e) {
+            return member.table(); // no coordinator now: route with what we have
+        }
+    }
+
+    @Override
+    public void foldBack(int mapId, Object key) {
+        askCoordinator(new CoordinatorRequest.FoldBack(mapId, key));
+    }
+
+    @Override
+    public int mapId(String name, boolean internal) {
+        Member me = member;
+        if (me != null) {
+            int known = me.catalog().find(name);
+            if (known >= 0) {
+                return known;
+            }
+        }
+        return (Integer) askCoordinator(new CoordinatorRequest.AssignMapId(name, internal));
+    }
+
+    // ================================================================ GridControl: the facade's administration
+
+    @Override
+    public CompletableFuture<GridNode> addNode(String nodeName, int weight) {
+        throw new UnsupportedOperationException("a clustered member joins by starting its own process"
+                + " (SlotGrid.cluster()...start()); addNode is for an embedded grid");
+    }
+
+    @Override
+    public CompletableFuture<Void> removeNode(String nodeName) {
+        throw new UnsupportedOperationException("a clustered member leaves with SlotGrid.close() in its own process;"
+                + " removeNode is for an embedded grid");
+    }
+
+    @Override
+    public CompletableFuture<Void> rebalance() {
+        return CompletableFuture.runAsync(() -> askCoordinator(new CoordinatorRequest.Rebalance()));
+    }
+
+    @Override
+    public CompletableFuture<Void> migrate(int slot, int target) {
+        return CompletableFuture.runAsync(() -> askCoordinator(new CoordinatorRequest.Migrate(slot, target)));
+    }
+
+    @Override
+    public boolean cancelMigration(int slot) {
+        return (Boolean) askCoordinator(new CoordinatorRequest.CancelMigration(slot));
+    }
+
+    @Override
+    public MigrationStats migrationStats() {
+        CoordinatorRequest.MigrationCounts c = (CoordinatorRequest.MigrationCounts) askCoordinator(
+                new CoordinatorRequest.MigrationCounters());
+        return new MigrationStats(c.slotsDone(), c.slotsCancelled(), c.slotsFailed(), c.inFlight(), c.queued(),
+                c.entriesMoved(), c.entriesPerSecond(), c.entriesLeft(), c.cutovers(), c.cutoverP50Nanos(),
+                c.cutoverP99Nanos(), c.cutoverMaxNanos());
+    }
+
+    @Override
+    public void addIndex(String mapName, IndexDefinition definition) {
+        askCoordinator(new CoordinatorRequest.AddIndex(mapName, definition));
+    }
+
+    @Override
+    public List<IndexDefinition> indexes(String mapName) {
+        int mapId = mapId(MapCatalog.checkName(mapName), false);
+        List<IndexDefinition> ready = new ArrayList<>();
+        for (IndexDef def : member.indexes().of(mapId).all) {
+            if (def.state == IndexDef.READY) {
+                ready.add(def.definition);
+            }
+        }
+        return List.copyOf(ready);
+    }
+
+    @Override
+    public IndexStats indexStats() {
+        return IndexLag.stats(cluster);
+    }
+
+    @Override
+    public IndexVerification verifyIndex(String mapName, String indexName) {
+        return (IndexVerification) askCoordinator(new CoordinatorRequest.VerifyIndex(mapName, indexName));
+    }
+
+    @Override
+    public void declareMergeable(int mapId, String merger) {
+        askCoordinator(new CoordinatorRequest.DeclareMergeable(mapId, merger));
+    }
+
+    @Override
+    public void nearCache(int mapId, Object key, boolean on) {
+        askCoordinator(new CoordinatorRequest.NearCache(mapId, key, on));
+    }
+
+    @Override
+    public void salt(int mapId, Object key, int parts) {
+        askCoordinator(new CoordinatorRequest.Salt(mapId, key, parts));
+    }
+
+    @Override
+    public int pin(int mapId, Object key, int naturalSlot, int target) {
+        return (Integer) askCoordinator(new CoordinatorRequest.Pin(mapId, key, naturalSlot, target));
+    }
+
+    @Override
+    public boolean unpin(int mapId, Object key, int naturalSlot) {
+        return (Boolean) askCoordinator(new CoordinatorRequest.Unpin(mapId, key, naturalSlot));
+    }
+
+    @Override
+    public HotKeyStats hotKeyStats() {
+        return (HotKeyStats) askCoordinator(new CoordinatorRequest.HotKeyStatsQuery());
+    }
+
+    @Override
+    public void acknowledgeLostSlots() {
+        askCoordinator(new CoordinatorRequest.AcknowledgeLost());
+    }
+
+    @Override
+    public void close() {
+        ControlParts parts = role;
+        if (parts != null) {
+            parts.close();
+        }
+    }
+}

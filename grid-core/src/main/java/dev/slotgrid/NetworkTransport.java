@@ -1,0 +1,623 @@
+package dev.slotgrid;
+
+import dev.slotgrid.spi.CodecException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
+
+/**
+ * The network binding: SlotGrid's own protocol on Netty, between member processes
+ * (docs/architecture.md, "Across JVMs"). One connection per pair of members (opened by the one
+ * that first needs it), requests pipelined on it with correlation ids and answered in any order,
+ * at most {@code maxInFlight} outstanding per destination (a caller beyond that waits for room,
+ * up to its timeout), every call bounded by a timeout.
+ *
+ * <p>Frames: a 4-byte length, a type byte, an 8-byte correlation id, the payload ({@link MessageCodec}).
+ * A connection first runs the {@link Handshake}; nothing else is read before it succeeds, and a
+ * handshake frame over 1 KiB, a frame over {@code maxFrameBytes}, a frame of an unknown type or a
+ * payload that does not decode closes that connection (and nothing else). Requests are decoded and
+ * served on a pool of handler threads (a member's work may block, e.g. waiting for writers to
+ * leave a slot), never on Netty's event loop.
+ *
+ * <p>Outcomes on the caller's side, beside a value or a {@link Reply}: a request that could not be
+ * sent (no address, no connection, no room within the timeout) fails with
+ * {@link MemberUnavailableException} and was not applied; a request whose reply never came
+ * (timeout, or the connection closed after it was written) fails with
+ * {@link MemberUnavailableException} for a read and {@link IndeterminateOperationException} for
+ * anything that may change state: it may or may not have been applied. A request to this JVM's own
+ * member runs on the caller's thread, by reference.
+ *
+ * <p>Thread-safe.
+ */
+final class NetworkTransport implements Transport {
+
+    private static final System.Logger LOG = System.getLogger(NetworkTransport.class.getName());
+
+    static final byte HELLO = 1;
+    static final byte HELLO_ACK = 2;
+    static final byte PROOF = 3;
+    static final byte REQUEST = 4;
+    static final byte REPLY = 5;
+    private static final int HEADER_BYTES = 1 + 8;
+    private static final int HANDSHAKE_MAX_BYTES = 1024;
+
+    private final MessageCodec codec;
+    private final Handshake handshake;
+    private final String localName;
+    private final int maxFrameBytes;
+    private final long callTimeoutNanos;
+    private final int maxInFlight;
+    private final IntFunction<InetSocketAddress> addresses;
+    private final Timeouts timeouts;
+    private final EventLoopGroup group;
+    private final ExecutorService handlers;
+    private final Channel server;
+    private final ConcurrentHashMap<Integer, Peer> peers = new ConcurrentHashMap<>();
+    private final LongAdder refusedConnections = new LongAdder();
+    private volatile int localId = -1;
+    private volatile Endpoint local;
+    private volatile boolean closed;
+
+    /** How long a call waits for its reply: requests that wait by design get longer than the default. */
+    interface Timeouts {
+        long nanosFor(Request request, long defaultNanos);
+    }
+
+    /**
+     * Binds the data plane's server socket.
+     *
+     * @param addresses where each member's data plane listens, by member id, or {@code null} if unknown
+     */
+    NetworkTransport(MessageCodec codec, Handshake handshake, String localName, InetSocketAddress bind, int maxFrameBytes,
+            long callTimeoutNanos, int maxInFlight, IntFunction<InetSocketAddress> addresses, Timeouts timeouts) {
+        this.codec = codec;
+        this.handshake = handshake;
+        this.localName = localName;
+        this.maxFrameBytes = maxFrameBytes;
+        this.callTimeoutNanos = callTimeoutNanos;
+        this.maxInFlight = maxInFlight;
+        this.addresses = addresses;
+        this.timeouts = timeouts;
+        AtomicInteger threads = new AtomicInteger();
+        this.group = new MultiThreadIoEventLoopGroup(2, task -> {
+            Thread thread = new Thread(task, "slotgrid-" + localName + "-io-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }, NioIoHandler.newFactory());
+        AtomicInteger workers = new AtomicInteger();
+        this.handlers = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "slotgrid-" + localName + "-handler-" + workers.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        framing(ch).addLast(new ServerSide());
+                    }
+                });
+        try {
+            this.server = bootstrap.bind(bind).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            handlers.shutdownNow();
+            throw new IllegalStateException("cannot listen for the data plane on " + bind + ": " + e.getMessage(), e);
+        }
+    }
+
+    private io.netty.channel.ChannelPipeline framing(SocketChannel ch) {
+        return ch.pipeline().addLast(new FlushConsolidationHandler(256, true))
+                .addLast(new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4))
+                .addLast(new LengthFieldPrepender(4));
+    }
+
+    /** The address the data plane listens on (the port chosen, if 0 was asked for). */
+    InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    @Override
+    public void bind(int memberId, Endpoint endpoint) {
+        this.local = endpoint;
+        this.localId = memberId;
+    }
+
+    /** Forgets the connection to a member (it left or died): the next call connects again. */
+    void forget(int memberId) {
+        Peer peer = peers.remove(memberId);
+        if (peer != null) {
+            peer.close();
+        }
+    }
+
+    @Override
+    public boolean carriesReferences() {
+        return false;
+    }
+
+    @Override
+    public Object call(int memberId, Request request) {
+        if (memberId == localId && local != null) {
+            return local.handle(request);
+        }
+        long timeout = timeouts.nanosFor(request, callTimeoutNanos);
+        try {
+            return unpack(send(memberId, request, true).get(timeout, TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MemberUnavailableException("interrupted while waiting for member " + memberId + " to answer "
+                    + kind(request), e);
+        } catch (TimeoutException e) {
+            throw notAnswered(memberId, request, "did not answer within " + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms",
+                    e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new MemberUnavailableException("member " + memberId + " could not be reached for " + kind(request), cause);
+        }
+    }
+
+    @Override
+    public Object callKey(int memberId, KeyRequest request) {
+        if (memberId == localId && local != null) {
+            return local.execute(request);
+        }
+        return call(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<Object> send(int memberId, Request request) {
+        if (memberId == localId && local != null) {
+            try {
+                return CompletableFuture.completedFuture(local.handle(request));
+            } catch (RuntimeException | Error e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        long timeout = timeouts.nanosFor(request, callTimeoutNanos);
+        return send(memberId, request, false)
+                .orTimeout(timeout, TimeUnit.NANOSECONDS)
+                .handle((bytes, failure) -> {
+                    if (failure == null) {
+                        return unpack(bytes);
+                    }
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                    if (cause instanceof TimeoutException) {
+                        throw notAnswered(memberId, request, "did not answer within "
+                                + TimeUnit.NANOSECONDS.toMillis(timeout) + " ms", cause);
+                    }
+                    throw cause instanceof RuntimeException runtime ? runtime
+                            : new MemberUnavailableException("member " + memberId + " could not be reached", cause);
+                });
+    }
+
+    /** Encodes (failing before anything is sent), then writes one request frame; the future completes with the reply's bytes. */
+    private CompletableFuture<byte[]> send(int memberId, Request request, boolean sync) {
+        byte[] payload = codec.encode(request);
+        if (payload.length + HEADER_BYTES > maxFrameBytes) {
+            throw new CodecException(kind(request) + " is " + payload.length + " bytes encoded, over the data plane's"
+                    + " frame limit of " + maxFrameBytes + "; nothing was sent");
+        }
+        if (closed) {
+            throw new MemberUnavailableException("the data plane of '" + localName + "' is closed; " + kind(request)
+                    + " was not sent");
+        }
+        return peer(memberId).request(request, payload);
+    }
+
+    private Object unpack(byte[] reply) {
+        Object decoded = codec.decode(reply);
+        if (decoded instanceof Reply.Failure failure) {
+            throw failure.toException();
+        }
+        return decoded;
+    }
+
+    /** Whether a request may change state on its member (so that a lost reply leaves it indeterminate). */
+    static boolean mayWrite(Request request) {
+        if (request instanceof KeyRequest key) {
+            return key.type().isWrite();
+        }
+        return !(request instanceof BatchRequest.GetBatch || request instanceof QueryRequest
+                || request instanceof ControlRequest.StatsQuery || request instanceof ControlRequest.CountEntries
+                || request instanceof ControlRequest.SlotEntryCount || request instanceof ControlRequest.EmptySlots
+                || request instanceof HotKeyRequest.TopKeys || request instanceof HotKeyRequest.Counters);
+    }
+
+    private static String kind(Request request) {
+        return request.getClass().getSimpleName();
+    }
+
+    private static RuntimeException notAnswered(int memberId, Request request, String why, Throwable cause) {
+        String text = "member " + memberId + " " + why + " for " + kind(request);
+        return mayWrite(request) ? new IndeterminateOperationException(text + ": it may or may not have been applied", cause)
+                : new MemberUnavailableException(text, cause);
+    }
+
+    private Peer peer(int memberId) {
+        Peer peer = peers.get(memberId);
+        if (peer != null && !peer.isDead()) {
+            return peer;
+        }
+        InetSocketAddress address = addresses.apply(memberId);
+        if (address == null) {
+            throw new MemberUnavailableException("no data-plane address is known for member " + memberId
+                    + " (not a member, or gone); nothing was sent");
+        }
+        Peer fresh = new Peer(memberId, address);
+        Peer raced = peers.compute(memberId, (id, old) -> old == null || old.isDead() ? fresh : old);
+        if (raced == fresh) {
+            fresh.connect();
+        }
+        return raced;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Peer peer : peers.values()) {
+            peer.close();
+        }
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        handlers.shutdownNow();
+    }
+
+    // ================================================================ the server side of a connection
+
+    /** A connection another member opened: handshake, then requests served on the handler pool. */
+    private final class ServerSide extends SimpleChannelInboundHandler<ByteBuf> {
+        private static final int NEW = 0;
+        private static final int WAIT_PROOF = 1;
+        private static final int READY = 2;
+
+        private int state = NEW;
+        private byte[] clientNonce;
+        private byte[] serverNonce;
+        private String peerName = "?";
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            if (frame.readableBytes() < HEADER_BYTES) {
+                refuse(ctx, "a frame of " + frame.readableBytes() + " bytes, shorter than its header");
+                return;
+            }
+            byte type = frame.readByte();
+            long correlation = frame.readLong();
+            if (state != READY) {
+                handshake(ctx, type, frame);
+                return;
+            }
+            if (type != REQUEST) {
+                refuse(ctx, "a frame of type " + type + " after the handshake");
+                return;
+            }
+            byte[] payload = new byte[frame.readableBytes()];
+            frame.readBytes(payload);
+            Channel channel = ctx.channel();
+            handlers.execute(() -> serve(channel, correlation, payload));
+        }
+
+        private void handshake(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
+            if (frame.readableBytes() > HANDSHAKE_MAX_BYTES) {
+                refuse(ctx, "a handshake frame of " + frame.readableBytes() + " bytes");
+                return;
+            }
+            if (state == NEW && type == HELLO) {
+                String cluster = readString(frame);
+                peerName = readString(frame);
+                clientNonce = readBytes(frame, Handshake.NONCE_BYTES);
+                if (cluster == null || peerName == null || clientNonce == null) {
+                    refuse(ctx, "a malformed HELLO");
+                    return;
+                }
+                if (!cluster.equals(handshake.clusterName())) {
+                    refuse(ctx, "member '" + peerName + "' of cluster '" + cluster + "', not '" + handshake.clusterName() + "'");
+                    return;
+                }
+                serverNonce = Handshake.nonce();
+                ByteBuf ack = ctx.alloc().buffer(HEADER_BYTES + Handshake.NONCE_BYTES + Handshake.MAC_BYTES);
+                ack.writeByte(HELLO_ACK).writeLong(0).writeBytes(serverNonce).writeBytes(handshake.serverMac(clientNonce,
+                        serverNonce));
+                ctx.writeAndFlush(ack);
+                state = WAIT_PROOF;
+                return;
+            }
+            if (state == WAIT_PROOF && type == PROOF) {
+                byte[] mac = readBytes(frame, Handshake.MAC_BYTES);
+                if (mac == null || !Handshake.same(mac, handshake.clientMac(serverNonce, clientNonce))) {
+                    refuse(ctx, "member '" + peerName + "' with a wrong shared secret");
+                    return;
+                }
+                state = READY;
+                return;
+            }
+            refuse(ctx, "a frame of type " + type + " during the handshake");
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String what) {
+            refusedConnections.increment();
+            LOG.log(System.Logger.Level.WARNING, "data plane of '" + localName + "': refused " + what + " from "
+                    + ctx.channel().remoteAddress() + "; closing that connection");
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            refuse(ctx, "a bad frame (" + cause.getMessage() + ")");
+        }
+    }
+
+    /** Serves one request on a handler thread and writes its reply; a payload that does not decode closes the connection. */
+    private void serve(Channel channel, long correlation, byte[] payload) {
+        Request request;
+        try {
+            request = (Request) codec.decode(payload);
+        } catch (CodecException | ClassCastException e) {
+            refusedConnections.increment();
+            LOG.log(System.Logger.Level.WARNING, "data plane of '" + localName + "': a malformed request from "
+                    + channel.remoteAddress() + " (" + e.getMessage() + "); closing that connection");
+            channel.close();
+            return;
+        }
+        Object reply;
+        try {
+            Endpoint endpoint = local;
+            if (endpoint == null) {
+                throw new MemberUnavailableException("member '" + localName + "' is not serving yet");
+            }
+            reply = endpoint.handle(request);
+        } catch (RuntimeException | Error e) {
+            reply = Reply.Failure.of(e);
+        }
+        byte[] bytes;
+        try {
+            bytes = codec.encode(reply);
+        } catch (RuntimeException e) {
+            bytes = codec.encode(Reply.Failure.of(e));
+        }
+        ByteBuf frame = channel.alloc().buffer(HEADER_BYTES + bytes.length);
+        frame.writeByte(REPLY).writeLong(correlation).writeBytes(bytes);
+        channel.writeAndFlush(frame);
+    }
+
+    private static String readString(ByteBuf frame) {
+        if (frame.readableBytes() < 2) {
+            return null;
+        }
+        int length = frame.readUnsignedShort();
+        if (length > frame.readableBytes()) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        frame.readBytes(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readBytes(ByteBuf frame, int n) {
+        if (frame.readableBytes() < n) {
+            return null;
+        }
+        byte[] bytes = new byte[n];
+        frame.readBytes(bytes);
+        return bytes;
+    }
+
+    private static void writeString(ByteBuf frame, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        frame.writeShort(bytes.length).writeBytes(bytes);
+    }
+
+    // ================================================================ the client side: one connection per member
+
+    /** This member's connection to another: pipelined requests by correlation id, at most {@code maxInFlight}. */
+    private final class Peer {
+        private final int memberId;
+        private final InetSocketAddress address;
+        private final CompletableFuture<Channel> ready = new CompletableFuture<>();
+        private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Long, Request> written = new ConcurrentHashMap<>();
+        private final Semaphore room = new Semaphore(maxInFlight);
+        private final AtomicLong ids = new AtomicLong();
+        private volatile boolean dead;
+
+        Peer(int memberId, InetSocketAddress address) {
+            this.memberId = memberId;
+            this.address = address;
+        }
+
+        boolean isDead() {
+            return dead;
+        }
+
+        void connect() {
+            byte[] clientNonce = Handshake.nonce();
+            Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                            TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos)))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            framing(ch).addLast(new ClientSide(Peer.this, clientNonce));
+                        }
+                    });
+            ChannelFuture connecting = bootstrap.connect(address);
+            connecting.addListener(f -> {
+                if (!f.isSuccess()) {
+                    die(new MemberUnavailableException("cannot connect to member " + memberId + " at " + address + ": "
+                            + f.cause().getMessage() + "; nothing was sent", f.cause()));
+                    return;
+                }
+                Channel channel = connecting.channel();
+                channel.closeFuture().addListener(closed -> die(null));
+                ByteBuf hello = channel.alloc().buffer();
+                hello.writeByte(HELLO).writeLong(0);
+                writeString(hello, handshake.clusterName());
+                writeString(hello, localName);
+                hello.writeBytes(clientNonce);
+                channel.writeAndFlush(hello);
+            });
+        }
+
+        CompletableFuture<byte[]> request(Request request, byte[] payload) {
+            Channel channel;
+            try {
+                channel = ready.get(callTimeoutNanos, TimeUnit.NANOSECONDS);
+                if (!room.tryAcquire(callTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                    throw new MemberUnavailableException(maxInFlight + " requests to member " + memberId
+                            + " are still in flight after " + TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos) + " ms; "
+                            + kind(request) + " was not sent");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MemberUnavailableException("interrupted while connecting to member " + memberId, e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new MemberUnavailableException("cannot reach member " + memberId, e.getCause());
+            } catch (TimeoutException e) {
+                throw new MemberUnavailableException("no connection to member " + memberId + " at " + address + " within "
+                        + TimeUnit.NANOSECONDS.toMillis(callTimeoutNanos) + " ms; " + kind(request) + " was not sent", e);
+            }
+            long id = ids.incrementAndGet();
+            CompletableFuture<byte[]> reply = new CompletableFuture<>();
+            pending.put(id, reply);
+            written.put(id, request);
+            reply.whenComplete((bytes, failure) -> {
+                pending.remove(id);
+                written.remove(id);
+                room.release();
+            });
+            ByteBuf frame = channel.alloc().buffer(HEADER_BYTES + payload.length);
+            frame.writeByte(REQUEST).writeLong(id).writeBytes(payload);
+            channel.writeAndFlush(frame).addListener(f -> {
+                if (!f.isSuccess()) {
+                    reply.completeExceptionally(notAnswered(memberId, request, "lost its connection while "
+                            + kind(request) + " was written", f.cause()));
+                }
+            });
+            if (dead) { // the connection died between the check and the write: the close handler may have missed us
+                reply.completeExceptionally(notAnswered(memberId, request, "lost its connection", null));
+            }
+            return reply;
+        }
+
+        void answered(long correlation, byte[] bytes) {
+            CompletableFuture<byte[]> reply = pending.get(correlation);
+            if (reply != null) {
+                reply.complete(bytes);
+            }
+        }
+
+        /** The connection is gone: requests waiting for a reply fail (indeterminate if they may have written). */
+        void die(RuntimeException cause) {
+            dead = true;
+            peers.remove(memberId, this);
+            RuntimeException unreachable = cause != null ? cause
+                    : new MemberUnavailableException("the connection to member " + memberId + " at " + address + " closed");
+            ready.completeExceptionally(unreachable);
+            for (Long id : pending.keySet()) {
+                CompletableFuture<byte[]> reply = pending.get(id);
+                Request request = written.get(id);
+                if (reply != null) {
+                    reply.completeExceptionally(request == null ? unreachable
+                            : notAnswered(memberId, request, "closed its connection before answering", unreachable));
+                }
+            }
+        }
+
+        void close() {
+            ready.thenAccept(Channel::close);
+            die(new MemberUnavailableException("the connection to member " + memberId + " was closed by this member"));
+        }
+    }
+
+    /** The client side's handler: the handshake, then replies by correlation id. */
+    private final class ClientSide extends SimpleChannelInboundHandler<ByteBuf> {
+        private final Peer peer;
+        private final byte[] clientNonce;
+        private boolean authenticated;
+
+        ClientSide(Peer peer, byte[] clientNonce) {
+            this.peer = peer;
+            this.clientNonce = clientNonce;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            if (frame.readableBytes() < HEADER_BYTES) {
+                ctx.close();
+                return;
+            }
+            byte type = frame.readByte();
+            long correlation = frame.readLong();
+            if (!authenticated) {
+                byte[] serverNonce = readBytes(frame, Handshake.NONCE_BYTES);
+                byte[] mac = readBytes(frame, Handshake.MAC_BYTES);
+                if (type != HELLO_ACK || serverNonce == null || mac == null
+                        || !Handshake.same(mac, handshake.serverMac(clientNonce, serverNonce))) {
+                    LOG.log(System.Logger.Level.WARNING, "data plane of '" + localName + "': member " + peer.memberId + " at "
+                            + ctx.channel().remoteAddress() + " failed the handshake (another cluster, or another shared"
+                            + " secret); closing that connection");
+                    ctx.close();
+                    return;
+                }
+                ByteBuf proof = ctx.alloc().buffer(HEADER_BYTES + Handshake.MAC_BYTES);
+                proof.writeByte(PROOF).writeLong(0).writeBytes(handshake.clientMac(serverNonce, clientNonce));
+                ctx.writeAndFlush(proof);
+                authenticated = true;
+                peer.ready.complete(ctx.channel());
+                return;
+            }
+            if (type != REPLY) {
+                ctx.close();
+                return;
+            }
+            byte[] bytes = new byte[frame.readableBytes()];
+            frame.readBytes(bytes);
+            peer.answered(correlation, bytes);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
