@@ -31,6 +31,8 @@ final class Cluster {
     private volatile GridNode[] members = new GridNode[0];
     /** The router the control plane sends through: the first member's, set once it starts. */
     private volatile Router controlRouter;
+    /** This process's own member once it is registered (a clustered process has one). */
+    private volatile GridNode localMember;
     /** getOrLoad's single flights, one per map: at most one load per key at a time in this JVM. */
     private final ConcurrentHashMap<Integer, SingleFlight<Object, Object>> loads = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -79,8 +81,18 @@ final class Cluster {
         return control;
     }
 
+    /**
+     * The newest table this process knows without asking: the control plane's where it runs here,
+     * else this process's member's own (tables are published to every member; a stale one is
+     * corrected by MOVED).
+     */
     SlotTable table() {
-        return coordinator.latest();
+        ControlPlane plane = control;
+        if (plane != null) {
+            return plane.latest();
+        }
+        GridNode me = localMember;
+        return me != null ? me.member().table() : coordinator.latest();
     }
 
     Router controlRouter() {
@@ -113,6 +125,9 @@ final class Cluster {
         members = next;
         if (controlRouter == null) {
             controlRouter = node.member().router();
+        }
+        if (localMember == null && node.isLocal()) {
+            localMember = node;
         }
     }
 

@@ -48,7 +48,8 @@ final class ClusteredMember implements GridControl, Coordinator {
     private final ControlParts.Settings controlSettings;
     private final Cluster cluster;
     private final NetworkTransport transport;
-    private final HazelcastMembership membership;
+    /** Set once Hazelcast has started; events that come during its start find it {@code null} and wait for the next. */
+    private volatile HazelcastMembership membership;
     private final ExecutorService events;
     private final ConcurrentHashMap<Integer, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private final CompletableFuture<Member> admitted = new CompletableFuture<>();
@@ -123,6 +124,14 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     QueryEngine queries() {
         return cluster.queries();
+    }
+
+    ClusterSettings settings() {
+        return settings;
+    }
+
+    long refusedConnections() {
+        return transport.refusedConnections();
     }
 
     InetSocketAddress dataAddress() {
@@ -311,7 +320,8 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     /** Acts on the current member list: founds the grid, becomes the coordinator, admits, reassigns. Events thread only. */
     private void reconcile() {
-        if (stopping || !membership.isRunning()) {
+        HazelcastMembership membership = this.membership;
+        if (stopping || membership == null || !membership.isRunning()) {
             return;
         }
         addresses.clear(); // looked up again from the new member list
@@ -322,6 +332,14 @@ final class ClusteredMember implements GridControl, Coordinator {
         if (member == null) {
             if (peers.size() > 1) {
                 return; // the oldest but not admitted: an older grid's coordinator just left; it will be admitted by whoever
+            }
+            String refusedBy = listeningSeed();
+            if (refusedBy != null) {
+                String why = "member '" + settings.memberName() + "' was not let into the cluster at seed " + refusedBy
+                        + ": a member listens there but did not admit it (another cluster name or another shared secret)";
+                LOG.log(System.Logger.Level.WARNING, why);
+                admitted.completeExceptionally(new IllegalStateException(why));
+                return;
             }
             found();
         } else if (role == null) {
@@ -348,6 +366,35 @@ final class ClusteredMember implements GridControl, Coordinator {
                 admit(parts, peer);
             }
         }
+    }
+
+    /**
+     * A seed other than this member itself where something accepts connections although this member
+     * is alone in its membership: that cluster refused it (Hazelcast joins only members with the same
+     * cluster name, which carries the secret's tag), so founding a grid of its own would split one.
+     * {@code null} when no seed answers: this is the first member up.
+     */
+    private String listeningSeed() {
+        String self = settings.bindAddress() + ":" + membership.port();
+        for (String seed : settings.seeds()) {
+            int colon = seed.lastIndexOf(':');
+            String host = colon < 0 ? seed : seed.substring(0, colon);
+            int port = colon < 0 ? 5701 : Integer.parseInt(seed.substring(colon + 1));
+            if (seed.equals(self) || (port == membership.port() && isLocalAddress(host))) {
+                continue;
+            }
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new InetSocketAddress(host, port), 1000);
+                return seed;
+            } catch (java.io.IOException nobody) {
+                // nothing listens there (yet)
+            }
+        }
+        return null;
+    }
+
+    private boolean isLocalAddress(String host) {
+        return host.equals(settings.bindAddress()) || host.equals("localhost") || host.equals("127.0.0.1");
     }
 
     /** The first member: a table with itself owning every slot, and the coordinator role. */
@@ -454,7 +501,16 @@ final class ClusteredMember implements GridControl, Coordinator {
         if (view != null && !view.isLocal()) {
             view.markGone();
         }
-        parts.control.update(table -> {
+        List<dev.slotgrid.slot.Move> interrupted = new ArrayList<>();
+        parts.control.update(current -> {
+            SlotTable table = current;
+            for (Map.Entry<Integer, dev.slotgrid.slot.Move> moving : current.migrations().entrySet()) {
+                dev.slotgrid.slot.Move move = moving.getValue();
+                if (move.to() == dead.id() || current.ownerOf(moving.getKey()) == dead.id()) {
+                    table = table.withoutMigration(moving.getKey()); // its source keeps it (or it is lost with it)
+                    interrupted.add(new dev.slotgrid.slot.Move(moving.getKey(), current.ownerOf(moving.getKey()), move.to()));
+                }
+            }
             int[] slots = table.slotsOf(dead.id());
             List<NodeInfo> survivors = new ArrayList<>(table.nodes());
             survivors.removeIf(n -> n.id() == dead.id());
@@ -475,6 +531,16 @@ final class ClusteredMember implements GridControl, Coordinator {
             }
             return table.withLostOwners(slots, owners).withoutNode(dead.id());
         });
+        for (dev.slotgrid.slot.Move move : interrupted) { // the living side of each interrupted migration undoes it
+            int living = move.to() == dead.id() ? move.from() : move.to();
+            Request undo = move.to() == dead.id() ? new MigrationRequest.CancelOutgoing(move.slot())
+                    : new MigrationRequest.AbortImport(move.slot());
+            try {
+                transport.call(living, undo);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "slot " + move.slot() + ": undoing its migration: " + e);
+            }
+        }
     }
 
     /** A member leaves gracefully: its slots move to the others first, then it leaves the table. */

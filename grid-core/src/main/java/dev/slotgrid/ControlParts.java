@@ -70,6 +70,11 @@ final class ControlParts implements GridControl {
     }
 
     @Override
+    public SlotTable latest() {
+        return control.latest();
+    }
+
+    @Override
     public CompletableFuture<GridNode> addNode(String nodeName, int weight) {
         return inJvmMembership("addNode").add(nodeName, weight);
     }

@@ -20,6 +20,8 @@ import java.util.function.UnaryOperator;
  */
 final class ControlPlane implements Coordinator {
 
+    private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
+
     private final Cluster cluster;
     private final java.util.function.BiConsumer<Integer, Object> foldBack;
     private final AtomicReference<SlotTable> table;
@@ -60,7 +62,15 @@ final class ControlPlane implements Coordinator {
             table.set(next);
             ControlRequest.PublishTable publish = new ControlRequest.PublishTable(next);
             for (int member : cluster.liveMemberIds()) {
-                cluster.transport().call(member, publish);
+                try {
+                    cluster.transport().call(member, publish);
+                } catch (MemberUnavailableException | IndeterminateOperationException unreachable) {
+                    // A member in another process that does not answer: if it is dead the membership says so
+                    // soon and its slots are reassigned; if it is alive, its stale table is corrected by the
+                    // MOVED answers of the members that own what it asks for, and by the next publication.
+                    LOG.log(System.Logger.Level.WARNING, "table epoch " + next.epoch() + " did not reach member "
+                            + member + ": " + unreachable.getMessage());
+                }
             }
             return next;
         }

@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
  */
 interface GridControl {
 
+    /** The grid's newest slot table (the coordinator's). */
+    dev.slotgrid.slot.SlotTable latest();
+
     CompletableFuture<GridNode> addNode(String nodeName, int weight);
 
     CompletableFuture<Void> removeNode(String nodeName);

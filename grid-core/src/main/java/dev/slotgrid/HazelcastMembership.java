@@ -122,6 +122,11 @@ final class HazelcastMembership implements AutoCloseable {
         return peers;
     }
 
+    /** The membership's own port. */
+    int port() {
+        return hazelcast.getCluster().getLocalMember().getAddress().getPort();
+    }
+
     UUID localUuid() {
         return hazelcast.getCluster().getLocalMember().getUuid();
     }

@@ -41,8 +41,7 @@ final class Membership {
     /** @GuardedBy("lock") */
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
-    Membership(Cluster cluster, MigrationManager migrations, Starter starter, java.util.function.Consumer<GridNode> onLeft,
-) {
+    Membership(Cluster cluster, MigrationManager migrations, Starter starter, java.util.function.Consumer<GridNode> onLeft) {
         this.cluster = cluster;
         this.migrations = migrations;
         this.starter = starter;

@@ -190,7 +190,15 @@ final class MigrationManager {
             slotsCancelled.increment();
         } else {
             slotsFailed.increment();
-            LOG.log(System.Logger.Level.WARNING, "migration of slot " + migration.slot + " failed; the source keeps it", failure);
+            if (failure instanceof MemberUnavailableException || failure instanceof IndeterminateOperationException
+                    || failure instanceof TargetGone) {
+                // a member gone or unreachable: expected while the membership catches up; no stack trace per slot
+                LOG.log(System.Logger.Level.WARNING, "migration of slot " + migration.slot + " failed; the source keeps it: "
+                        + failure.getMessage());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "migration of slot " + migration.slot + " failed; the source keeps it",
+                        failure);
+            }
         }
         migration.finish();
         latest.remove(migration.slot, migration);
@@ -212,7 +220,7 @@ final class MigrationManager {
             return;
         }
         if (table.node(to) == null || !cluster.isActiveMember(to)) {
-            throw new IllegalStateException("node " + to + " is not an active node of grid '" + cluster.name() + "'");
+            throw new TargetGone("node " + to + " is not an active node of grid '" + cluster.name() + "'");
         }
         Router router = cluster.controlRouter();
         throttle.acquire(SLOT_OVERHEAD_ENTRIES);
@@ -271,10 +279,27 @@ final class MigrationManager {
             router.ask(from, new MigrationRequest.DropForwarded(slot));
         } finally {
             if (!handedOver) {
-                router.ask(from, new MigrationRequest.CancelOutgoing(slot));
-                router.ask(to, new MigrationRequest.AbortImport(slot));
+                // each step on its own: a member that is gone must not keep the others from being undone
+                bestEffort(slot, () -> router.ask(from, new MigrationRequest.CancelOutgoing(slot)));
+                bestEffort(slot, () -> router.ask(to, new MigrationRequest.AbortImport(slot)));
                 cluster.control().update(t -> t.migratingTo(slot) >= 0 ? t.withoutMigration(slot) : t);
             }
+        }
+    }
+
+    /** A migration's target left the grid before the migration ran. */
+    static final class TargetGone extends IllegalStateException {
+        TargetGone(String message) {
+            super(message);
+        }
+    }
+
+    private static void bestEffort(int slot, Runnable undo) {
+        try {
+            undo.run();
+        } catch (MemberUnavailableException | IndeterminateOperationException gone) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": undoing its migration on a member that is gone: "
+                    + gone.getMessage());
         }
     }
 

@@ -312,6 +312,7 @@ final class NetworkTransport implements Transport {
         private byte[] clientNonce;
         private byte[] serverNonce;
         private String peerName = "?";
+        private boolean refused;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -372,7 +373,20 @@ final class NetworkTransport implements Transport {
             refuse(ctx, "a frame of type " + type + " during the handshake");
         }
 
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (state != READY && !refused) {
+                // the peer gave up (e.g. it found our proof wrong: another secret) or went away mid-handshake
+                refuse(ctx, "a connection from '" + peerName + "' that closed during the handshake");
+            }
+            super.channelInactive(ctx);
+        }
+
         private void refuse(ChannelHandlerContext ctx, String what) {
+            if (refused) {
+                return;
+            }
+            refused = true;
             refusedConnections.increment();
             LOG.log(System.Logger.Level.WARNING, "data plane of '" + localName + "': refused " + what + " from "
                     + ctx.channel().remoteAddress() + "; closing that connection");

@@ -114,6 +114,24 @@ public final class SlotGrid implements AutoCloseable {
         return cluster.name();
     }
 
+    /**
+     * The slot of a key (Redis's {@code CLUSTER KEYSLOT}): a pure function of the key and the
+     * partitioner, the same in every member. Thread-safe; costs one hash of the key's bytes.
+     *
+     * @param key not null
+     * @return 0 to 16383
+     * @throws NullPointerException if {@code key} is null
+     */
+    public int slotOf(Object key) {
+        Objects.requireNonNull(key, "key must not be null");
+        return cluster.config().slotOf(key);
+    }
+
+    /** This process's clustered member ({@code null} for an embedded grid). */
+    ClusteredMember clusteredMember() {
+        return clustered;
+    }
+
     /** @return the partitioner that maps keys to slots */
     public Partitioner partitioner() {
         return cluster.config().partitioner();
@@ -510,11 +528,29 @@ public final class SlotGrid implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /** Closes without handing this clustered member's slots over first (tests of a crash, and test cleanup). */
+    void closeAbruptly() {
+        close(false);
+    }
+
+    /** For tests: this clustered member vanishes from the membership and the network at once, as if its process died. */
+    void crash() {
+        if (clustered == null) {
+            throw new IllegalStateException("only a clustered member can crash");
+        }
+        clustered.crashMembership();
+        close(false);
+    }
+
+    private void close(boolean graceful) {
         synchronized (this) {
             if (cluster.isClosed()) {
                 return;
             }
-            if (clustered != null) {
+            if (clustered != null && graceful) {
                 clustered.leave(); // graceful: its slots move to the others first
             }
             cluster.markClosed();

@@ -121,9 +121,9 @@ class MessageCodecTest {
         all.add(new MigrationRequest.AbortImport(410));
         all.add(new MigrationRequest.Shipped(256, true, 17));
         // IndexRequest and their payloads
-        all.add(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9));
-        all.add(new IndexRequest.InstallIndexes(8, List.of(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9),
-                new IndexRequest.IndexSpec(6, 8, "people", LOCAL, -1))));
+        all.add(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9, true));
+        all.add(new IndexRequest.InstallIndexes(8, List.of(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9, true),
+                new IndexRequest.IndexSpec(6, 8, "people", LOCAL, -1, false))));
         all.add(new IndexRequest.AwaitWritersOutside(TimeUnit.MINUTES.toNanos(5)));
         all.add(new IndexRequest.BuildLocal(6, 8));
         all.add(new IndexRequest.BuildGlobal(5, 8, new int[] {1, 2, 3, 4}));
@@ -339,7 +339,7 @@ class MessageCodecTest {
         List<Object> messages = List.of(new KeyRequest.Put(2, 100, 12L, "key", 0, "value"),
                 new BatchRequest.PutBatch(3, 27L, new int[] {2, 6}, new Object[] {"b", ID}, new Object[] {"x", 1}),
                 new MigrationRequest.ImportEntries(404, 3, new Object[] {"k1", BYTES_KEY}, new Object[] {"v1", null}),
-                new IndexRequest.InstallIndexes(8, List.of(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9))),
+                new IndexRequest.InstallIndexes(8, List.of(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9, true))),
                 new QueryRequest.Fragment(List.of("k1"), List.of(2L), 2, 3, new int[] {2}, true),
                 new HotKeyRequest.HotKeys(List.of(new HotKey(3, "celebrity", 12.5, 0.5, 0.25))),
                 new MemberStats(1, "node-b", new long[] {1, 2}, 1_000, 5_461, 3, 4, 5, new long[] {7}),
