@@ -472,8 +472,10 @@ final class ClusteredMember implements GridControl, Coordinator {
         addresses.put(info.id(), peer.data());
         admitting.add(info.id());
         try {
-            cluster.register(new GridNode(cluster, member, info));
+            // Admitted first, then listed: a table or map published before it is listed is in what
+            // the admission or the sync below carries (both are sent after it is listed, or are newer).
             transport.call(info.id(), new CoordinatorRequest.Admit(info, table));
+            cluster.register(new GridNode(cluster, member, info));
             parts.syncNewMember(info.id());
             parts.control.update(t -> t.withNode(info));
             incarnations.put(peer.name(), peer.uuid());

@@ -42,19 +42,27 @@ import java.util.Map;
  */
 public final class MemberLauncher {
 
+    private static final String USAGE = "usage: MemberLauncher --name NAME [--cluster NAME] [--bind ADDRESS]"
+            + " [--port PORT] [--data-port PORT] [--seeds HOST:PORT,...] [--weight N] [--failure-timeout S]"
+            + " [--call-timeout S] [--join-timeout S] [--secret-file PATH]   (the secret: --secret-file or $SLOTGRID_SECRET)\n"
+            + "console: put MAP KEY VALUE | get MAP KEY | remove MAP KEY | incr MAP KEY | size MAP | table | stats"
+            + " | acknowledge-lost | help | leave";
+
     private MemberLauncher() {
     }
 
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(USAGE);
+            return;
+        }
         ClusterBuilder builder;
         try {
             builder = configure(parse(args));
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("slotgrid member: " + e.getMessage());
-            System.err.println("usage: MemberLauncher --name NAME [--cluster NAME] [--bind ADDRESS] [--port PORT]"
-                    + " [--data-port PORT] [--seeds HOST:PORT,...] [--weight N] [--failure-timeout S] [--call-timeout S]"
-                    + " [--join-timeout S] [--secret-file PATH]  (or the secret in $SLOTGRID_SECRET)");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
@@ -145,13 +153,13 @@ public final class MemberLauncher {
             switch (words[0]) {
                 case "put":
                     need(words, 4, "put MAP KEY VALUE");
-                    return "OK " + grid.<String, String>map(words[1]).put(words[2], words[3]);
+                    return "OK " + grid.<String, Object>map(words[1]).put(words[2], words[3]);
                 case "get":
                     need(words, 3, "get MAP KEY");
-                    return "VALUE " + grid.<String, String>map(words[1]).get(words[2]);
+                    return "VALUE " + grid.<String, Object>map(words[1]).get(words[2]); // a counter's Long, too
                 case "remove":
                     need(words, 3, "remove MAP KEY");
-                    return "OK " + grid.<String, String>map(words[1]).remove(words[2]);
+                    return "OK " + grid.<String, Object>map(words[1]).remove(words[2]);
                 case "incr":
                     need(words, 3, "incr MAP KEY");
                     return "VALUE " + grid.<String, Long>map(words[1]).merge(words[2], 1L, Long::sum);

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class MemberProcess implements AutoCloseable {
 
     private static final Duration ANSWER = Duration.ofSeconds(120);
+    private static final int OUTPUT_LINES = 120;
 
     final String name;
     final int membershipPort;
@@ -155,7 +156,10 @@ final class MemberProcess implements AutoCloseable {
     /** What the member printed (standard output and error), for a failure message. */
     String output() {
         try {
-            return "---- member " + name + " (pid " + process.pid() + ") output ----\n" + Files.readString(log);
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            int from = Math.max(0, all.size() - OUTPUT_LINES);
+            return "---- member " + name + " (pid " + process.pid() + ") output, last " + (all.size() - from) + " of "
+                    + all.size() + " lines (all in " + log + ") ----\n" + String.join("\n", all.subList(from, all.size()));
         } catch (IOException e) {
             return "(output of member " + name + " unreadable: " + e + ")";
         }
