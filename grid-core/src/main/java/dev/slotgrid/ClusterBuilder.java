@@ -283,6 +283,18 @@ public final class ClusterBuilder {
     }
 
     /**
+     * How many slots the coordinator moves at once when this member coordinates (default 2; each
+     * move is a dozen round trips, so more in flight fills a joining member faster).
+     *
+     * @param migrations 1 to 64
+     * @return this builder
+     */
+    public ClusterBuilder maxMigrationsInFlight(int migrations) {
+        grid.maxMigrationsInFlight(migrations);
+        return this;
+    }
+
+    /**
      * Whether to register MBeans (default on).
      *
      * @param enabled whether to register

@@ -182,6 +182,36 @@ class MessageCodecTest {
         all.add(new Move(700, 0, 2));
         all.addAll(List.of(OpType.values()));
         all.addAll(List.of(IndexKind.values()));
+        // CoordinatorRequest: a clustered member asks the coordinator; and the coordinator's replies
+        all.add(new CoordinatorRequest.Admit(C, SlotTable.initial(List.of(A, B)))); // no pins: their order is free
+        all.add(new CoordinatorRequest.AssignMapId("orders", false));
+        all.add(new CoordinatorRequest.LatestTable());
+        all.add(new CoordinatorRequest.FoldBack(3, "celebrity"));
+        all.add(new CoordinatorRequest.AddIndex("people", UNIQUE));
+        all.add(new CoordinatorRequest.Migrate(4000, 2));
+        all.add(new CoordinatorRequest.CancelMigration(4001));
+        all.add(new CoordinatorRequest.MigrationCounters());
+        all.add(new CoordinatorRequest.MigrationCounts(1, 2, 3, 4, 5, 6, 7.5, 8, 9, 10, 11, 12));
+        all.add(new CoordinatorRequest.Rebalance());
+        all.add(new CoordinatorRequest.DeclareMergeable(3, "long-sum"));
+        all.add(new CoordinatorRequest.NearCache(3, "star", true));
+        all.add(new CoordinatorRequest.Salt(3, "likes", 4));
+        all.add(new CoordinatorRequest.Pin(3, BYTES_KEY, 77, 1));
+        all.add(new CoordinatorRequest.Unpin(3, "k", 78));
+        all.add(new CoordinatorRequest.HotKeyStatsQuery());
+        all.add(new CoordinatorRequest.IndexStatsQuery());
+        all.add(new CoordinatorRequest.VerifyIndex("people", "by-email"));
+        all.add(new CoordinatorRequest.Leave(2));
+        all.add(new CoordinatorRequest.AcknowledgeLost());
+        all.add(new CoordinatorRequest.MemberState());
+        all.add(new CoordinatorRequest.NotCoordinator(0));
+        all.add(new HotKeyStats(List.of(new HotKeyReport("node-a", "likes", "celebrity", 1_000.5, 0.5, 0.9, "salted")),
+                List.of(new HotKeyAction(1_700_000_000_000L, HotKeyAction.Type.NEAR_CACHE_ON, "likes", "celebrity",
+                        "read-hot", true)), 1, 2, 3, 4, 5, 6, 7, 8));
+        all.addAll(List.of(HotKeyAction.Type.values()));
+        all.add(new HotKeyReport("node-b", "views", 42L, 10.0, 0.1, 0.5, "near-cached"));
+        all.add(new HotKeyAction(1L, HotKeyAction.Type.DETECTED, "views", 42L, "", false));
+        all.add(new IndexVerification("people", "by-email", IndexKind.GLOBAL, 10, 9, 1, 0, 0, List.of("k1")));
         return all;
     }
 

@@ -62,6 +62,20 @@ final class HazelcastTarget implements MapTarget {
     }
 
     private static Config config(String clusterName, int basePort, int memberCount) {
+        int[] seeds = new int[memberCount];
+        for (int i = 0; i < memberCount; i++) {
+            seeds[i] = basePort + i;
+        }
+        Config config = memberConfig(clusterName, basePort, seeds);
+        config.getNetworkConfig().setPortAutoIncrement(true).setPortCount(memberCount);
+        return config;
+    }
+
+    /**
+     * A member of a benchmark cluster on 127.0.0.1: TCP-IP join to {@code seedPorts}, multicast,
+     * auto-detection, phone-home, health monitoring and logging off, listening on {@code port}.
+     */
+    static Config memberConfig(String clusterName, int port, int[] seedPorts) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.logging.type", "none");
@@ -70,13 +84,13 @@ final class HazelcastTarget implements MapTarget {
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         NetworkConfig network = config.getNetworkConfig();
-        network.setPort(basePort).setPortAutoIncrement(true).setPortCount(memberCount);
+        network.setPort(port).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        for (int port = basePort; port < basePort + memberCount; port++) {
-            join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
+        for (int seed : seedPorts) {
+            join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + seed);
         }
         return config;
     }

@@ -101,6 +101,16 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void clusterBenchmark_everyTopologyStartsAcrossJvms_andAnswers() throws RunnerException {
+        Collection<RunResult> results = new Runner(oneShortIteration("ClusterBenchmark\\.(get_1t|getAsync32_1t)$")
+                .build()).run();
+
+        assertThat(results).hasSize(3 * 2);
+        results.forEach(result -> assertThat(result.getPrimaryResult().getScore())
+                .as(result.getParams().getBenchmark() + " " + result.getParams().getParam("impl")).isPositive());
+    }
+
+    @Test
     void jvmFlagsFile_holdsTheRootPomProperty() throws IOException {
         String flags = Files.readString(Path.of("target", "jvm.flags"), StandardCharsets.UTF_8);
 
