@@ -24,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,9 +42,10 @@ import java.util.function.IntFunction;
  * <p>Frames: a 4-byte length, a type byte, an 8-byte correlation id, the payload ({@link MessageCodec}).
  * A connection first runs the {@link Handshake}; nothing else is read before it succeeds, and a
  * handshake frame over 1 KiB, a frame over {@code maxFrameBytes}, a frame of an unknown type or a
- * payload that does not decode closes that connection (and nothing else). Requests are decoded and
- * served on a pool of handler threads (a member's work may block, e.g. waiting for writers to
- * leave a slot), never on Netty's event loop.
+ * payload that does not decode closes that connection (and nothing else). Requests are decoded on
+ * the event loop and served on {@link ServingThreads} (a key request on its slot's stripe, so that
+ * pipelined requests for one slot keep their order; others on a pool, since some wait by design),
+ * never on the event loop itself.
  *
  * <p>Outcomes on the caller's side, beside a value or a {@link Reply}: a request that could not be
  * sent (no address, no connection, no room within the timeout) fails with
@@ -79,7 +78,7 @@ final class NetworkTransport implements Transport {
     private final IntFunction<InetSocketAddress> addresses;
     private final Timeouts timeouts;
     private final EventLoopGroup group;
-    private final ExecutorService handlers;
+    private final ServingThreads handlers;
     private final Channel server;
     private final ConcurrentHashMap<Integer, Peer> peers = new ConcurrentHashMap<>();
     private final LongAdder refusedConnections = new LongAdder();
@@ -113,12 +112,7 @@ final class NetworkTransport implements Transport {
             thread.setDaemon(true);
             return thread;
         }, NioIoHandler.newFactory());
-        AtomicInteger workers = new AtomicInteger();
-        this.handlers = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "slotgrid-" + localName + "-handler-" + workers.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.handlers = new ServingThreads(localName);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -332,8 +326,15 @@ final class NetworkTransport implements Transport {
             }
             byte[] payload = new byte[frame.readableBytes()];
             frame.readBytes(payload);
+            Request request;
+            try {
+                request = (Request) codec.decode(payload); // here, to know which thread serves it
+            } catch (RuntimeException e) { // CodecException, ClassCastException, or a codec plugin's own
+                refuse(ctx, "a malformed request (" + e.getMessage() + ")");
+                return;
+            }
             Channel channel = ctx.channel();
-            handlers.execute(() -> serve(channel, correlation, payload));
+            handlers.execute(request, () -> serve(channel, correlation, request));
         }
 
         private void handshake(ChannelHandlerContext ctx, byte type, ByteBuf frame) {
@@ -399,18 +400,8 @@ final class NetworkTransport implements Transport {
         }
     }
 
-    /** Serves one request on a handler thread and writes its reply; a payload that does not decode closes the connection. */
-    private void serve(Channel channel, long correlation, byte[] payload) {
-        Request request;
-        try {
-            request = (Request) codec.decode(payload);
-        } catch (CodecException | ClassCastException e) {
-            refusedConnections.increment();
-            LOG.log(System.Logger.Level.WARNING, "data plane of '" + localName + "': a malformed request from "
-                    + channel.remoteAddress() + " (" + e.getMessage() + "); closing that connection");
-            channel.close();
-            return;
-        }
+    /** Serves one request on a handler thread and writes its reply. */
+    private void serve(Channel channel, long correlation, Request request) {
         Object reply;
         try {
             Endpoint endpoint = local;

@@ -230,7 +230,12 @@ final class Router {
         (batcher != null ? batcher : outgoing.computeIfAbsent(owner, o -> new MicroBatcher<>(64, batch -> {
             batches.increment();
             batchedRequests.add(batch.size());
+            boolean pipeline = !transport.carriesReferences();
             for (AsyncRequest r : batch) {
+                if (pipeline) {
+                    pipelined(r);
+                    continue;
+                }
                 try {
                     r.result().complete(route(r.request(), r.natural()));
                 } catch (RuntimeException | Error e) {
@@ -238,6 +243,62 @@ final class Router {
                 }
             }
         }))).submit(request);
+    }
+
+    /**
+     * Over a network: the batch's requests are written one after another without waiting (they
+     * travel together, and their replies come back in any order); a reply that redirects is
+     * followed on another thread (never on the transport's), as {@link #route} would.
+     */
+    private void pipelined(AsyncRequest r) {
+        int target = member.table().ownerOf(r.request().slot());
+        CompletableFuture<Object> sent;
+        try {
+            sent = transport.send(target, r.request());
+        } catch (dev.slotgrid.spi.CodecException e) {
+            r.result().completeExceptionally(withMap(e, r.request().mapId()));
+            return;
+        } catch (RuntimeException | Error e) {
+            r.result().completeExceptionally(e);
+            return;
+        }
+        sent.whenComplete((reply, failure) -> {
+            if (failure != null) {
+                r.result().completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure);
+            } else if (!(reply instanceof Reply)) {
+                r.result().complete(reply);
+            } else {
+                followUps().execute(() -> {
+                    try {
+                        r.result().complete(redirected(r.request(), r.natural(), true, target, (Reply) reply));
+                    } catch (RuntimeException | Error e) {
+                        r.result().completeExceptionally(e);
+                    }
+                });
+            }
+        });
+    }
+
+    private volatile java.util.concurrent.ExecutorService followUps;
+
+    private java.util.concurrent.ExecutorService followUps() {
+        java.util.concurrent.ExecutorService pool = followUps;
+        if (pool == null) {
+            synchronized (this) {
+                pool = followUps;
+                if (pool == null) {
+                    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                    pool = java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                        Thread thread = new Thread(task, "slotgrid-" + member.name() + "-redirects-" + n.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                    followUps = pool;
+                }
+            }
+        }
+        return pool;
     }
 
     /** Sends a request that is not routed by slot and returns its value; a failure is thrown. */

@@ -531,6 +531,16 @@ public final class SlotGrid implements AutoCloseable {
         close(true);
     }
 
+    /**
+     * Closes at once, without handing this clustered member's slots to the others first (Hazelcast's
+     * {@code terminate()} beside {@code shutdown()}): the others see it as dead, and its slots as
+     * lost until acknowledged ({@link #acknowledgeLostSlots()}). For an embedded grid it is
+     * {@link #close()}. Idempotent; thread-safe.
+     */
+    public void terminate() {
+        close(false);
+    }
+
     /** Closes without handing this clustered member's slots over first (tests of a crash, and test cleanup). */
     void closeAbruptly() {
         close(false);

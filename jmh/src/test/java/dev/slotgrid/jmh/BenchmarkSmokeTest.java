@@ -113,6 +113,15 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    void scalingBenchmark_migratesAndPlans() throws RunnerException {
+        Collection<RunResult> results = new Runner(oneShortIteration("ScalingBenchmark").param("members", "3").build()).run();
+
+        assertThat(results).hasSize(2);
+        results.forEach(result -> assertThat(result.getPrimaryResult().getScore())
+                .as(result.getParams().getBenchmark()).isPositive());
+    }
+
+    @Test
     void jvmFlagsFile_holdsTheRootPomProperty() throws IOException {
         String flags = Files.readString(Path.of("target", "jvm.flags"), StandardCharsets.UTF_8);
 

@@ -61,22 +61,47 @@ final class MigrationDriver {
         }
     }
 
+    /** How members join and leave: in this JVM ({@code addNode}, {@code removeNode}), or as member processes. */
+    interface Members {
+        /** A member joins; the future completes once the layout with it is final. */
+        CompletableFuture<?> join(String name);
+
+        /** A member leaves gracefully; the future completes once its slots moved away and it is gone. */
+        CompletableFuture<?> leave(String name);
+    }
+
     private final SlotGrid grid;
     private final long runStartNanos;
+    private final Members members;
 
     MigrationDriver(SlotGrid grid, long runStartNanos) {
+        this(grid, runStartNanos, new Members() {
+            @Override
+            public CompletableFuture<?> join(String name) {
+                return grid.addNode(name, 1);
+            }
+
+            @Override
+            public CompletableFuture<?> leave(String name) {
+                return grid.removeNode(name);
+            }
+        });
+    }
+
+    MigrationDriver(SlotGrid grid, long runStartNanos, Members members) {
         this.grid = grid;
         this.runStartNanos = runStartNanos;
+        this.members = members;
     }
 
     CompletableFuture<Event> join(String nodeName) {
         long start = System.nanoTime();
-        return track("join", nodeName, start, () -> grid.addNode(nodeName, 1));
+        return track("join", nodeName, start, () -> members.join(nodeName));
     }
 
     CompletableFuture<Event> leave(String nodeName) {
         long start = System.nanoTime();
-        return track("leave", nodeName, start, () -> grid.removeNode(nodeName));
+        return track("leave", nodeName, start, () -> members.leave(nodeName));
     }
 
     /**

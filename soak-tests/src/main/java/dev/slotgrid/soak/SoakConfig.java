@@ -44,12 +44,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param sampleInterval the resolution of the report's time series
  * @param progressEvery how often a plain progress line is printed when no terminal is attached
  * @param maxOps a cap on all operations of the run, a second bound besides the duration
+ * @param jvms 0: an embedded grid of {@code nodes} nodes in this JVM; 2 to 8: that many clustered
+ *     members, each in its own JVM (this one and {@code jvms - 1} started by the run), and
+ *     {@code nodes} is taken to be {@code jvms}; joins and leaves start and stop member processes
  */
 public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, int threads, int readPercent,
         int writePercent, int mergePercent, double zipfTheta, Duration spikeAt, Duration spikeFor,
         double spikeMultiple, int spikeRank, double migrationsPerSecond, long migrationThrottle,
         int migrationsInFlight, boolean indexes, boolean hotKeys, boolean saltChanges, Duration churnEvery, long seed,
-        Path reportDir, Duration sampleInterval, Duration progressEvery, long maxOps) {
+        Path reportDir, Duration sampleInterval, Duration progressEvery, long maxOps, int jvms) {
 
     /** The most keys a run may use: the Zipf table and the model hold a few words per key. */
     public static final int MAX_KEYS = 5_000_000;
@@ -82,6 +85,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         o.put("sample-interval", new String[] {"1s", "time resolution of the report's series"});
         o.put("progress-every", new String[] {"10s", "plain progress line period without a terminal"});
         o.put("max-ops", new String[] {"20000000000", "cap on operations of the whole run"});
+        o.put("jvms", new String[] {"0", "0: nodes in this JVM; 2..8: that many members, each in its own JVM"});
         return java.util.Collections.unmodifiableMap(o);
     }
 
@@ -105,6 +109,8 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         require(sampleInterval.toMillis() >= 100, "sample-interval must be at least 100ms");
         require(!progressEvery.isNegative() && !progressEvery.isZero(), "progress-every must be positive");
         require(maxOps > 0, "max-ops must be positive");
+        require(jvms == 0 || (jvms >= 2 && jvms <= 8), "jvms must be 0 or 2..8");
+        require(jvms == 0 || nodes == jvms, "with jvms, nodes must equal jvms (each node is one member JVM)");
     }
 
     private static void require(boolean condition, String message) {
@@ -170,7 +176,8 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
                 Integer.parseInt(v.get("migrations-in-flight")), onOff("indexes", v.get("indexes")),
                 onOff("hot-keys", v.get("hot-keys")), onOff("salt-changes", v.get("salt-changes")), parseDuration(v.get("churn-every"), null), seed,
                 Path.of(v.get("report-dir")), parseDuration(v.get("sample-interval"), null),
-                parseDuration(v.get("progress-every"), null), Long.parseLong(v.get("max-ops")));
+                parseDuration(v.get("progress-every"), null), Long.parseLong(v.get("max-ops")),
+                Integer.parseInt(v.get("jvms")));
     }
 
     private static boolean onOff(String name, String text) {
@@ -250,6 +257,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         args.add("--sample-interval=" + format(sampleInterval));
         args.add("--progress-every=" + format(progressEvery));
         args.add("--max-ops=" + maxOps);
+        args.add("--jvms=" + jvms);
         return args;
     }
 

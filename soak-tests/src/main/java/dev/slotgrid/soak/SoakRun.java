@@ -132,7 +132,11 @@ public final class SoakRun {
         if (config.hotKeys()) {
             builder.hotKeyPolicy(HOT_KEY_POLICY);
         }
-        try (SlotGrid grid = builder.build()) {
+        MemberJvms jvms = config.jvms() > 0
+                ? new MemberJvms("soak-" + Long.toHexString(config.seed()), MemberJvms.freePort(),
+                        config.reportDir().resolve("members-" + Long.toHexString(config.seed())))
+                : null;
+        try (SlotGrid grid = jvms == null ? builder.build() : startMembers(jvms)) {
             if (config.hotKeys()) {
                 grid.declareMergeable("counters", "long-sum");
             }
@@ -161,7 +165,7 @@ public final class SoakRun {
             long deadline = start + config.duration().toNanos();
             Spike spike = Spike.plan(config, zipf, start);
             int celebritySlot = grid.partitioner().slotOf(keys[spike.item()]);
-            MigrationDriver driver = new MigrationDriver(grid, start);
+            MigrationDriver driver = jvms == null ? new MigrationDriver(grid, start) : new MigrationDriver(grid, start, jvms);
             ChurnLoop churn = new ChurnLoop(grid, driver, config, celebritySlot, violations, () -> stopped, deadline);
             List<LoadWorker> workers = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -217,8 +221,47 @@ public final class SoakRun {
             watch.finish();
             HotKeyResult hotKeys = hotKeyResult(grid, watch, nearCache, workers, sampler.samples(), saltedChecked,
                     secondsToNormal);
-            return result(startedAt, loadSeconds, sampler, workers, latency, churn.events(), spike, celebritySlot,
-                    keys, finalCheck, hotKeys);
+            SoakResult result = result(startedAt, loadSeconds, sampler, workers, latency, churn.events(), spike,
+                    celebritySlot, keys, finalCheck, hotKeys);
+            if (jvms != null) {
+                jvms.close(); // the run is checked: the member processes go at once, and so does this one
+                grid.terminate();
+            }
+            return result;
+        } finally {
+            if (jvms != null) {
+                jvms.close();
+            }
+        }
+    }
+
+    /**
+     * A cross-process grid ({@code --jvms}): this JVM's member founds it (and coordinates), then
+     * {@code jvms - 1} member processes join; returns once the slots are spread fairly.
+     */
+    private SlotGrid startMembers(MemberJvms jvms) {
+        dev.slotgrid.ClusterBuilder member = SlotGrid.cluster().clusterName("soak-" + Long.toHexString(config.seed()))
+                .memberName("soak-0").secret(MemberJvms.SECRET).membershipPort(jvms.seedPort())
+                .seeds("127.0.0.1:" + jvms.seedPort()).jmx(false).migrationThrottle(config.migrationThrottle())
+                .maxMigrationsInFlight(config.migrationsInFlight());
+        if (config.hotKeys()) {
+            member.hotKeyPolicy(HOT_KEY_POLICY);
+        }
+        SlotGrid grid = member.start();
+        try {
+            jvms.attach(grid);
+            for (int i = 1; i < config.jvms(); i++) {
+                jvms.start("member-" + i);
+            }
+            if (!jvms.awaitSettled(config.jvms(), MigrationDriver.CHANGE_TIMEOUT_SECONDS * 2)) {
+                throw new IllegalStateException("the slots did not settle on " + config.jvms() + " members: " + grid.table());
+            }
+            out.printf("soak: %d members in %d JVMs on loopback: %s%n", config.jvms(), config.jvms(), grid.table());
+            return grid;
+        } catch (RuntimeException e) {
+            jvms.close();
+            grid.terminate();
+            throw e;
         }
     }
 
