@@ -153,12 +153,38 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
     @Override
     public CompletableFuture<?> join(String name) {
         return CompletableFuture.runAsync(() -> {
-            int before = grid.table().nodes().size();
             start(name);
-            if (!awaitSettled(before + 1, MigrationDriver.CHANGE_TIMEOUT_SECONDS)) {
-                throw new IllegalStateException("the layout with " + name + " did not settle: " + grid.table());
+            if (!awaitShare(name, MigrationDriver.CHANGE_TIMEOUT_SECONDS)) {
+                throw new IllegalStateException("member " + name + " did not receive its share: " + grid.table() + ", "
+                        + grid.migrationStats());
             }
         });
+    }
+
+    /**
+     * Waits until a member that joined holds nearly its fair share and the planned moves are done.
+     * Not "exactly fair": the soak's own random migrations keep moving slots meanwhile, as they do
+     * while an embedded grid's {@code addNode} moves its share.
+     */
+    private boolean awaitShare(String name, long seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            SlotTable table = grid.table();
+            NodeInfo joined = table.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
+            if (joined != null) {
+                long fair = (long) SlotTable.SLOTS / table.nodes().size();
+                if (table.slotCount(joined.id()) >= fair * 9 / 10 && grid.migrationStats().slotsLeft() < 16) {
+                    return true;
+                }
+            }
+            try {
+                Thread.sleep(200); // polls the coordinator's table, bounded by the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override
