@@ -142,11 +142,22 @@ final class Cluster {
         return all;
     }
 
-    /** The members in the grid now, by id. */
+    /**
+     * The members in the grid now, by id. A member of another process is listed once the table
+     * names it (while the coordinator admits it, it already receives publications, but takes no
+     * slot by request yet).
+     */
     List<GridNode> nodes() {
         List<GridNode> active = new ArrayList<>();
+        SlotTable table = null;
         for (GridNode node : members) {
             if (node != null && node.isActive()) {
+                if (!node.isLocal()) {
+                    table = table != null ? table : table();
+                    if (table.node(node.id()) == null) {
+                        continue;
+                    }
+                }
                 active.add(node);
             }
         }

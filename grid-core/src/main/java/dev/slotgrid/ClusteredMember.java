@@ -220,6 +220,10 @@ final class ClusteredMember implements GridControl, Coordinator {
             return null;
         }
         if (request instanceof CoordinatorRequest.Migrate migrate) {
+            if (draining.contains(migrate.target()) || admitting.contains(migrate.target())) {
+                throw new IllegalStateException("member #" + migrate.target() + " is " + (draining.contains(
+                        migrate.target()) ? "leaving" : "joining") + " the grid; it takes no slots by request now");
+            }
             parts.migrate(migrate.slot(), migrate.target()).join();
             return null;
         }
@@ -407,6 +411,7 @@ final class ClusteredMember implements GridControl, Coordinator {
         cluster.register(new GridNode(cluster, founder));
         member = founder;
         ControlParts parts = new ControlParts(cluster, initial, controlSettings, null, null);
+        parts.migrations.refuseTargets(draining::contains);
         parts.start();
         role = parts;
         admitted.complete(founder);
@@ -434,6 +439,7 @@ final class ClusteredMember implements GridControl, Coordinator {
             }
         }
         ControlParts parts = new ControlParts(cluster, best, controlSettings, null, null);
+        parts.migrations.refuseTargets(draining::contains);
         parts.control.restoreCatalog(me.catalog().names());
         parts.indexes.restore(me.indexes());
         parts.hotKeys.restore(me.hotKeys());
@@ -549,7 +555,14 @@ final class ClusteredMember implements GridControl, Coordinator {
     private void drain(ControlParts parts, int leaving) {
         draining.add(leaving);
         try {
-            for (int round = 0; parts.control.latest().slotCount(leaving) > 0; round++) {
+            for (int round = 0;; round++) {
+                // removed only once it owns nothing and nothing moves to it: a migration that was queued
+                // before the drain may still hand it a slot after a round of moves
+                SlotTable after = parts.control.update(t -> t.node(leaving) != null && t.slotCount(leaving) == 0
+                        && t.migrations().values().stream().noneMatch(m -> m.to() == leaving) ? t.withoutNode(leaving) : t);
+                if (after.node(leaving) == null) {
+                    break;
+                }
                 if (round >= 8) {
                     throw new IllegalStateException("member #" + leaving + " still owns slots after 8 rounds of moves");
                 }
@@ -565,9 +578,13 @@ final class ClusteredMember implements GridControl, Coordinator {
                     dev.slotgrid.slot.Move move = plan.moves().get(i);
                     moves[i] = parts.migrations.migrate(move.slot(), move.to());
                 }
-                CompletableFuture.allOf(moves).join();
+                try {
+                    CompletableFuture.allOf(moves).join();
+                } catch (java.util.concurrent.CompletionException failed) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "draining #" + leaving + ": a move failed, planning again: "
+                            + failed.getCause());
+                }
             }
-            parts.control.update(table -> table.node(leaving) == null ? table : table.withoutNode(leaving));
             try {
                 transport.call(leaving, new ControlRequest.Leave());
             } catch (RuntimeException gone) {
