@@ -411,7 +411,6 @@ final class ClusteredMember implements GridControl, Coordinator {
         cluster.register(new GridNode(cluster, founder));
         member = founder;
         ControlParts parts = new ControlParts(cluster, initial, controlSettings, null, null);
-        parts.migrations.refuseTargets(draining::contains);
         parts.start();
         role = parts;
         admitted.complete(founder);
@@ -439,7 +438,6 @@ final class ClusteredMember implements GridControl, Coordinator {
             }
         }
         ControlParts parts = new ControlParts(cluster, best, controlSettings, null, null);
-        parts.migrations.refuseTargets(draining::contains);
         parts.control.restoreCatalog(me.catalog().names());
         parts.indexes.restore(me.indexes());
         parts.hotKeys.restore(me.hotKeys());

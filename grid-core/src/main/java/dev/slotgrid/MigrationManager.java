@@ -46,8 +46,6 @@ final class MigrationManager {
     private final Cluster cluster;
     private final Throttle throttle;
     private final int batchSize;
-    /** Members that take no slots now (a clustered member being drained); tested when a migration runs. */
-    private volatile java.util.function.IntPredicate refusedTargets = member -> false;
     private final ThreadPoolExecutor executor;
     /** The most recently requested migration of each slot with one requested or running. */
     private final ConcurrentHashMap<Integer, SlotMigration> latest = new ConcurrentHashMap<>();
@@ -62,11 +60,6 @@ final class MigrationManager {
     /** Start of the current busy period and the entries moved before it: the base of the rate. */
     private volatile long busySinceNanos;
     private volatile long entriesAtBusyStart;
-
-    /** From now on, migrations to a member {@code refused} names fail before they start (it is leaving). */
-    void refuseTargets(java.util.function.IntPredicate refused) {
-        this.refusedTargets = refused;
-    }
 
     MigrationManager(Cluster cluster, long entriesPerSecond, int maxInFlight, int batchSize) {
         this.cluster = cluster;
@@ -229,9 +222,7 @@ final class MigrationManager {
         if (table.node(to) == null || !cluster.isActiveMember(to)) {
             throw new TargetGone("node " + to + " is not an active node of grid '" + cluster.name() + "'");
         }
-        if (refusedTargets.test(to)) {
-            throw new TargetGone("node " + to + " is leaving grid '" + cluster.name() + "'; it takes no slots");
-        }
+
         Router router = cluster.controlRouter();
         throttle.acquire(SLOT_OVERHEAD_ENTRIES);
 
