@@ -220,9 +220,8 @@ final class ClusteredMember implements GridControl, Coordinator {
             return null;
         }
         if (request instanceof CoordinatorRequest.Migrate migrate) {
-            if (draining.contains(migrate.target()) || admitting.contains(migrate.target())) {
-                throw new IllegalStateException("member #" + migrate.target() + " is " + (draining.contains(
-                        migrate.target()) ? "leaving" : "joining") + " the grid; it takes no slots by request now");
+            if (draining.contains(migrate.target())) {
+                throw new IllegalStateException("member #" + migrate.target() + " is leaving the grid; it takes no slots");
             }
             parts.migrate(migrate.slot(), migrate.target()).join();
             return null;
