@@ -24,9 +24,10 @@ final class ReportMarkdown {
     static Map<String, String> keyFigures(SoakResult r) {
         Map<String, String> f = new LinkedHashMap<>();
         SoakConfig c = r.config();
-        f.put("Load", String.format(Locale.ROOT, "%s on %d nodes, %d threads, %,d keys × 2 maps, values of %d chars, "
-                + "mix %d/%d/%d read/write/merge, Zipf θ %.2f", humanDuration(r.loadSeconds()), c.nodes(), c.threads(),
-                c.keys(), c.valueSize(), c.readPercent(), c.writePercent(), c.mergePercent(), c.zipfTheta()));
+        f.put("Load", String.format(Locale.ROOT, "%s on %d nodes%s, %d threads, %,d keys × 2 maps, values of %d chars, "
+                + "mix %d/%d/%d read/write/merge, Zipf θ %.2f", humanDuration(r.loadSeconds()), c.nodes(),
+                c.jvms() > 0 ? " (each in its own JVM, on loopback; the load enters through this JVM's member)" : "",
+                c.threads(), c.keys(), c.valueSize(), c.readPercent(), c.writePercent(), c.mergePercent(), c.zipfTheta()));
         f.put("Operations", String.format(Locale.ROOT, "%,d (%,.0f ops/s mean)", r.totalOps(), r.meanOpsPerSecond()));
         f.put("Latency, all operations", latency(r.latency()));
         r.latencyByKind().forEach((kind, point) -> f.put("Latency, " + kind, latency(point)));
