@@ -23,6 +23,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +45,9 @@ import java.util.function.IntFunction;
  * A connection first runs the {@link Handshake}; nothing else is read before it succeeds, and a
  * handshake frame over 1 KiB, a frame over {@code maxFrameBytes}, a frame of an unknown type or a
  * payload that does not decode closes that connection (and nothing else). Requests are decoded on
- * the event loop and served on {@link ServingThreads} (a key request on its slot's stripe, so that
- * pipelined requests for one slot keep their order; others on a pool, since some wait by design),
- * never on the event loop itself.
+ * the event loop and served on a pool of handler threads (a member's work may block, e.g. waiting
+ * for writers to leave a slot, and may call other members), never on the event loop itself; they
+ * are answered in any order (the caller's router keeps the order of its async calls per slot).
  *
  * <p>Outcomes on the caller's side, beside a value or a {@link Reply}: a request that could not be
  * sent (no address, no connection, no room within the timeout) fails with
@@ -78,7 +80,7 @@ final class NetworkTransport implements Transport {
     private final IntFunction<InetSocketAddress> addresses;
     private final Timeouts timeouts;
     private final EventLoopGroup group;
-    private final ServingThreads handlers;
+    private final ExecutorService handlers;
     private final Channel server;
     private final ConcurrentHashMap<Integer, Peer> peers = new ConcurrentHashMap<>();
     private final LongAdder refusedConnections = new LongAdder();
@@ -112,7 +114,12 @@ final class NetworkTransport implements Transport {
             thread.setDaemon(true);
             return thread;
         }, NioIoHandler.newFactory());
-        this.handlers = new ServingThreads(localName);
+        AtomicInteger workers = new AtomicInteger();
+        this.handlers = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "slotgrid-" + localName + "-handler-" + workers.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -334,7 +341,7 @@ final class NetworkTransport implements Transport {
                 return;
             }
             Channel channel = ctx.channel();
-            handlers.execute(request, () -> serve(channel, correlation, request));
+            handlers.execute(() -> serve(channel, correlation, request));
         }
 
         private void handshake(ChannelHandlerContext ctx, byte type, ByteBuf frame) {

@@ -247,10 +247,29 @@ final class Router {
 
     /**
      * Over a network: the batch's requests are written one after another without waiting (they
-     * travel together, and their replies come back in any order); a reply that redirects is
-     * followed on another thread (never on the transport's), as {@link #route} would.
+     * travel together, and their replies come back in any order), each after the previous one
+     * for its slot; a reply that redirects is followed on another thread (never on the
+     * transport's), as {@link #route} would.
      */
     private void pipelined(AsyncRequest r) {
+        // Order per slot: the members serve requests on a pool, in any order, so a call waits for this
+        // router's previous call to the same slot to complete before it is sent (the calls of one
+        // slot go one after another, as they did in one batch; calls of different slots overlap).
+        int slot = r.request().slot();
+        CompletableFuture<Object> done = r.result();
+        CompletableFuture<Object> previous = lastBySlot.put(slot, done);
+        done.whenComplete((value, failure) -> lastBySlot.remove(slot, done));
+        if (previous == null || previous.isDone()) {
+            sendPipelined(r);
+        } else {
+            previous.whenComplete((value, failure) -> followUps().execute(() -> sendPipelined(r)));
+        }
+    }
+
+    /** The last async call sent or queued per slot (removed once it completes). */
+    private final ConcurrentHashMap<Integer, CompletableFuture<Object>> lastBySlot = new ConcurrentHashMap<>();
+
+    private void sendPipelined(AsyncRequest r) {
         int target = member.table().ownerOf(r.request().slot());
         CompletableFuture<Object> sent;
         try {

@@ -26,12 +26,17 @@ final class SerializingTransport implements Transport {
     private static final long REPLY_TIMEOUT_MINUTES = 10;
 
     private final MessageCodec codec;
-    private final ServingThreads callees;
+    private final ExecutorService callees;
     private volatile Endpoint[] endpoints = new Endpoint[0];
 
     SerializingTransport(MessageCodec codec, String gridName) {
         this.codec = codec;
-        this.callees = new ServingThreads(gridName + "-callee");
+        AtomicInteger threads = new AtomicInteger();
+        this.callees = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, gridName + "-callee-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -69,8 +74,7 @@ final class SerializingTransport implements Transport {
         Endpoint endpoint = InJvmTransport.endpoint(endpoints, memberId);
         byte[] bytes = codec.encode(request);
         try {
-            return unpack(CompletableFuture.supplyAsync(() -> serve(endpoint, bytes), task -> callees.execute(request, task))
-                    .get(REPLY_TIMEOUT_MINUTES, TimeUnit.MINUTES));
+            return unpack(callees.submit(() -> serve(endpoint, bytes)).get(REPLY_TIMEOUT_MINUTES, TimeUnit.MINUTES));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for member " + memberId + " to answer "
@@ -89,8 +93,7 @@ final class SerializingTransport implements Transport {
         try {
             Endpoint endpoint = InJvmTransport.endpoint(endpoints, memberId);
             byte[] bytes = codec.encode(request);
-            return CompletableFuture.supplyAsync(() -> serve(endpoint, bytes), task -> callees.execute(request, task))
-                    .thenApply(this::unpack);
+            return CompletableFuture.supplyAsync(() -> serve(endpoint, bytes), callees).thenApply(this::unpack);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
