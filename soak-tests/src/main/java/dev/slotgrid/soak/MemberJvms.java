@@ -121,13 +121,18 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
 
     /** Waits until the coordinator's table has {@code members} members with fair shares and nothing moving. */
     boolean awaitSettled(int members, long seconds) {
+        return pollUntil(() -> settled(grid.table(), members), seconds);
+    }
+
+    /** Polls the coordinator's view every 200 ms until {@code done} holds or {@code seconds} have passed. */
+    private static boolean pollUntil(java.util.function.BooleanSupplier done, long seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
-            if (settled(grid.table(), members)) {
+            if (done.getAsBoolean()) {
                 return true;
             }
             try {
-                Thread.sleep(200); // polls the coordinator's table, bounded by the deadline
+                Thread.sleep(200); // bounded by the deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
@@ -167,24 +172,13 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
      * while an embedded grid's {@code addNode} moves its share.
      */
     private boolean awaitShare(String name, long seconds) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
+        return pollUntil(() -> {
             SlotTable table = grid.table();
             NodeInfo joined = table.nodes().stream().filter(n -> n.name().equals(name)).findFirst().orElse(null);
-            if (joined != null) {
-                long fair = (long) SlotTable.SLOTS / table.nodes().size();
-                if (table.slotCount(joined.id()) >= fair * 9 / 10 && grid.migrationStats().slotsLeft() < 16) {
-                    return true;
-                }
-            }
-            try {
-                Thread.sleep(200); // polls the coordinator's table, bounded by the deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+            long fair = (long) SlotTable.SLOTS / table.nodes().size();
+            return joined != null && table.slotCount(joined.id()) >= fair * 9 / 10
+                    && grid.migrationStats().slotsLeft() < 16;
+        }, seconds);
     }
 
     @Override
