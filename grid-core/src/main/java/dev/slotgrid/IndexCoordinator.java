@@ -55,18 +55,7 @@ final class IndexCoordinator {
 
     /** The READY index of a map with that name. */
     IndexDef require(int mapId, String mapName, String indexName) {
-        IndexDef def = of(mapId).named(indexName);
-        if (def == null || def.state != IndexDef.READY) {
-            List<String> names = new ArrayList<>();
-            for (IndexDef d : of(mapId).all) {
-                if (d.state == IndexDef.READY) {
-                    names.add(d.name());
-                }
-            }
-            throw new IllegalArgumentException("map '" + mapName + "' has no " + (def == null ? "" : "ready ")
-                    + "index named '" + indexName + "'; its indexes: " + names);
-        }
-        return def;
+        return of(mapId).requireReady(mapName, indexName);
     }
 
     /** Installs a map's current indexes on every active member (or one). */

@@ -55,6 +55,26 @@ final class IndexSet {
         return new IndexSet(next.toArray(IndexDef[]::new));
     }
 
+    /**
+     * The ready index of this set named {@code indexName}.
+     *
+     * @throws IllegalArgumentException naming the map and the ready indexes, if there is none by that name
+     */
+    IndexDef requireReady(String mapName, String indexName) {
+        IndexDef def = named(indexName);
+        if (def == null || def.state != IndexDef.READY) {
+            List<String> names = new ArrayList<>();
+            for (IndexDef d : all) {
+                if (d.state == IndexDef.READY) {
+                    names.add(d.name());
+                }
+            }
+            throw new IllegalArgumentException("map '" + mapName + "' has no " + (def == null ? "" : "ready ")
+                    + "index named '" + indexName + "'; its indexes: " + names);
+        }
+        return def;
+    }
+
     IndexDef named(String name) {
         for (IndexDef def : all) {
             if (def.name().equals(name)) {

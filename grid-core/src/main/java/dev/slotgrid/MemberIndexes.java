@@ -82,18 +82,7 @@ final class MemberIndexes {
 
     /** The READY index of a map with that name, as this member knows it (every member is told each index). */
     IndexDef requireReady(int mapId, String mapName, String indexName) {
-        IndexDef def = of(mapId).named(indexName);
-        if (def == null || def.state != IndexDef.READY) {
-            List<String> names = new ArrayList<>();
-            for (IndexDef d : of(mapId).all) {
-                if (d.state == IndexDef.READY) {
-                    names.add(d.name());
-                }
-            }
-            throw new IllegalArgumentException("map '" + mapName + "' has no " + (def == null ? "" : "ready ")
-                    + "index named '" + indexName + "'; its indexes: " + names);
-        }
-        return def;
+        return of(mapId).requireReady(mapName, indexName);
     }
 
     // ================================================================ requests
