@@ -112,12 +112,18 @@ public final class NearCache<K, V> {
         if (copies.size() >= maxEntries && !copies.containsKey(key)) {
             return false;
         }
-        copies.put(key, new Copy<>(value, expiresAtNanos));
-        if (stamp() != stamp) {
-            copies.remove(key); // an invalidation raced with the load: drop what we just put
-            return false;
-        }
-        return true;
+        // The stamp is checked inside the key's atomic update, so a copy older than an invalidation is
+        // never visible, not even for a moment: an invalidation either counts before the check (nothing
+        // is installed) or removes the key after the update (its remove waits for the key's bin).
+        boolean[] installed = new boolean[1];
+        copies.compute(key, (k, old) -> {
+            if (stamp() != stamp) {
+                return old;
+            }
+            installed[0] = true;
+            return new Copy<>(value, expiresAtNanos);
+        });
+        return installed[0];
     }
 
     /**

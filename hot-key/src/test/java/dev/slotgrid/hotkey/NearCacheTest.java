@@ -62,4 +62,51 @@ class NearCacheTest {
         assertThat(small.size()).isEqualTo(2);
         assertThat(small.get(2)).isNull();
     }
+
+    /**
+     * A reader that starts after a write's invalidation returned never sees a copy older than that
+     * write, even while loads that began before the write race to install their older value: the
+     * stamp check and the install are one atomic step. (An install that put its copy first and
+     * checked the stamp after exposed the stale copy for an instant: this test and the cross-member
+     * ClusteredHotKeysTest caught it.) Bounded by a count of writes and a time limit.
+     */
+    @Test
+    void noReaderAfterAnInvalidation_seesAnOlderCopy_whileLoadsRace() throws Exception {
+        NearCache<String, Long> racing = new NearCache<>(Duration.ofMinutes(1), 10, System::nanoTime);
+        AtomicLong owner = new AtomicLong(); // the value at the key's owner
+        AtomicLong acked = new AtomicLong(); // the newest write whose invalidation returned
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ConcurrentLinkedQueue<String> stale = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Thread loader = new Thread(() -> {
+            while (!done.get()) {
+                long stamp = racing.stamp();
+                long expiry = racing.expiryForLoadStartingNow();
+                racing.install("k", owner.get(), stamp, expiry);
+            }
+        });
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                long floor = acked.get();
+                Long copy = racing.get("k");
+                if (copy != null && copy < floor && stale.size() < 10) {
+                    stale.add("read " + copy + " after write " + floor + " was acknowledged");
+                }
+            }
+        });
+        loader.start();
+        reader.start();
+        try {
+            for (long v = 1; v <= 2_000_000 && System.nanoTime() - deadline < 0 && stale.isEmpty(); v++) {
+                owner.set(v);
+                racing.invalidate("k");
+                acked.set(v);
+            }
+        } finally {
+            done.set(true);
+            loader.join(10_000);
+            reader.join(10_000);
+        }
+        assertThat(stale).isEmpty();
+    }
 }
