@@ -287,6 +287,19 @@ final class HotKeyControl {
         }
     }
 
+    /**
+     * A member's hottest keys; none from a member that does not answer (it may be gone: the
+     * membership will say so), so that one silent member does not stop the policy for the others.
+     */
+    private static List<HotKey> topKeys(Router router, int member) {
+        try {
+            Object reply = router.ask(member, new HotKeyRequest.TopKeys(TOP_PER_MEMBER));
+            return reply instanceof HotKeyRequest.HotKeys hot ? hot.keys() : List.of();
+        } catch (MemberUnavailableException | IndeterminateOperationException silent) {
+            return List.of();
+        }
+    }
+
     /** Reads every member's hottest keys and applies the policy. Policy thread only. */
     synchronized void tick() {
         long now = System.nanoTime();
@@ -297,7 +310,7 @@ final class HotKeyControl {
         SlotTable table = cluster.table();
         for (int member : cluster.activeMemberIds()) {
             NodeInfo info = table.node(member);
-            List<HotKey> top = ((HotKeyRequest.HotKeys) router.ask(member, new HotKeyRequest.TopKeys(TOP_PER_MEMBER))).keys();
+            List<HotKey> top = topKeys(router, member);
             for (HotKey hot : top) {
                 Target target = new Target(hot.namespace(), hot.key());
                 rates.merge(target, hot.opsPerSecond(), Double::sum);

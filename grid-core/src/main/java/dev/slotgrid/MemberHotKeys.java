@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class MemberHotKeys {
 
+    private static final System.Logger LOG = System.getLogger(MemberHotKeys.class.getName());
     private static final int NEAR_CACHE_MAX_ENTRIES = 10_000;
 
     /** Hot-key state of one map on this member; exists once the map has a merger, a near-cached or a salted key. */
@@ -201,16 +202,25 @@ final class MemberHotKeys {
      */
     void afterWrite(MapState hot, Object key) {
         if ((hot.anyNear && hot.nearKeys.containsKey(key)) || (hot.anySalted && hot.salts.containsKey(key))) {
-            broadcast(new HotKeyRequest.InvalidateNear(hot.mapId, key));
+            invalidateEverywhere(new HotKeyRequest.InvalidateNear(hot.mapId, key));
         } else if (hot.flight != null) {
             hot.flight.forget(key);
         }
     }
 
-    private void broadcast(Request request) {
-        for (NodeInfo node : member.table().nodes()) {
-            member.router().ask(node.id(), request);
-        }
+    /**
+     * Sends an invalidation to every member at once and waits for their answers. The write it
+     * follows has been applied, so a member that does not answer (gone, unreachable, past the call
+     * timeout) does not fail it: that member's copy, if it holds one, is served until the near
+     * cache's TTL ends. That is the staleness bound across members: a read that starts after a
+     * write's acknowledgement sees it, except on a member the invalidation did not reach, and there
+     * for at most the TTL.
+     */
+    private void invalidateEverywhere(Request request) {
+        List<Integer> members = member.table().nodes().stream().map(NodeInfo::id).toList();
+        Fanout.send(member.router().transport(), members, request).forEach((id, failure) -> LOG.log(
+                System.Logger.Level.DEBUG, () -> "near-cache invalidation did not reach member " + id
+                        + "; its copy expires within the TTL: " + failure));
     }
 
     /**
