@@ -41,7 +41,6 @@ import java.util.concurrent.TimeoutException;
 final class ClusteredMember implements GridControl, Coordinator {
 
     private static final System.Logger LOG = System.getLogger(ClusteredMember.class.getName());
-    private static final Duration COORDINATOR_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration FIND_COORDINATOR_TIMEOUT = Duration.ofSeconds(60);
 
     private final ClusterSettings settings;
@@ -69,8 +68,8 @@ final class ClusteredMember implements GridControl, Coordinator {
         Handshake handshake = new Handshake(settings.clusterName(), settings.secret());
         this.transport = new NetworkTransport(new MessageCodec(builder.codecs()), handshake, settings.memberName(),
                 new InetSocketAddress(settings.bindAddress(), settings.dataPort()), settings.maxFrameBytes(),
-                settings.callTimeout().toNanos(), settings.maxInFlight(), this::addressOf, ClusteredMember::timeoutFor);
-        this.cluster = new Cluster(settings.memberName(), config, names -> transport);
+                settings.callTimeout().toNanos(), settings.maxInFlight(), this::addressOf, NetworkTransport::timeoutFor);
+        this.cluster = new Cluster(builder.gridName(), config, names -> transport);
         cluster.attachRemote(this);
         transport.bind(-1, this::handle);
         this.events = Executors.newSingleThreadExecutor(task -> {
@@ -140,27 +139,6 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     boolean isCoordinator() {
         return role != null;
-    }
-
-    /** Per-request timeouts on the data plane: requests that wait by design get their own wait and more. */
-    private static long timeoutFor(Request request, long fallbackNanos) {
-        if (request instanceof CoordinatorRequest) {
-            return COORDINATOR_TIMEOUT.toNanos();
-        }
-        if (request instanceof IndexRequest.AwaitOutbox await) {
-            return await.timeoutNanos() + fallbackNanos;
-        }
-        if (request instanceof IndexRequest.AwaitWritersOutside await) {
-            return await.timeoutNanos() + fallbackNanos;
-        }
-        if (request instanceof MigrationRequest.SealOutgoing seal) {
-            return seal.timeoutNanos() + fallbackNanos;
-        }
-        if (request instanceof IndexRequest.BuildGlobal || request instanceof IndexRequest.BuildLocal
-                || request instanceof IndexRequest.GlobalEntriesPart || request instanceof IndexRequest.VerifyLocalPart) {
-            return COORDINATOR_TIMEOUT.toNanos();
-        }
-        return fallbackNanos;
     }
 
     // ================================================================ requests from other members
@@ -625,6 +603,11 @@ final class ClusteredMember implements GridControl, Coordinator {
     }
 
     /** For tests of a crash: stops the membership at once, as if the process died. */
+    /** For tests: the reaction to a membership event, run again now, as a late or repeated event would run it. */
+    void replayMembershipEvent() throws Exception {
+        events.submit(this::reconcileQuietly).get(60, TimeUnit.SECONDS);
+    }
+
     void crashMembership() {
         stopping = true;
         membership.stop(false);

@@ -70,6 +70,8 @@ final class NetworkTransport implements Transport {
     static final byte REPLY = 5;
     private static final int HEADER_BYTES = 1 + 8;
     private static final int HANDSHAKE_MAX_BYTES = 1024;
+    /** Requests that run as long as their work does (a coordinator's plan, an index build) wait up to this. */
+    private static final long LONG_WAIT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final MessageCodec codec;
     private final Handshake handshake;
@@ -270,6 +272,27 @@ final class NetworkTransport implements Transport {
         String text = "member " + memberId + " " + why + " for " + kind(request);
         return mayWrite(request) ? new IndeterminateOperationException(text + ": it may or may not have been applied", cause)
                 : new MemberUnavailableException(text, cause);
+    }
+
+    /** Per-request timeouts on the data plane: requests that wait by design get their own wait and more. */
+    static long timeoutFor(Request request, long fallbackNanos) {
+        if (request instanceof CoordinatorRequest) {
+            return LONG_WAIT_NANOS;
+        }
+        if (request instanceof IndexRequest.AwaitOutbox await) {
+            return await.timeoutNanos() + fallbackNanos;
+        }
+        if (request instanceof IndexRequest.AwaitWritersOutside await) {
+            return await.timeoutNanos() + fallbackNanos;
+        }
+        if (request instanceof MigrationRequest.SealOutgoing seal) {
+            return seal.timeoutNanos() + fallbackNanos;
+        }
+        if (request instanceof IndexRequest.BuildGlobal || request instanceof IndexRequest.BuildLocal
+                || request instanceof IndexRequest.GlobalEntriesPart || request instanceof IndexRequest.VerifyLocalPart) {
+            return LONG_WAIT_NANOS;
+        }
+        return fallbackNanos;
     }
 
     private Peer peer(int memberId) {

@@ -308,7 +308,8 @@ public final class SlotGridBuilder {
      * How members reach each other (default {@link TransportMode#IN_JVM}: the owner's code runs on
      * the caller's thread, with values by reference). {@link TransportMode#SERIALIZING} encodes
      * every message with the {@link #codecs codecs} and runs the callee on another thread, as a
-     * network would: to prove that an application's keys and values travel.
+     * network would: to prove that an application's keys and values travel; {@link TransportMode#NETWORK}
+     * puts every member behind its own loopback socket and the data-plane protocol.
      *
      * @param mode the binding
      * @return this builder
@@ -355,10 +356,16 @@ public final class SlotGridBuilder {
     }
 
     Transport transport(GridConfig config, java.util.function.IntFunction<String> memberName) {
-        Transport binding = transportMode == TransportMode.SERIALIZING
-                ? new SerializingTransport(new MessageCodec(codecs != null ? codecs : Codecs.defaults()), config.gridName())
-                : new InJvmTransport();
+        Transport binding = switch (transportMode) {
+            case SERIALIZING -> new SerializingTransport(messageCodec(), config.gridName());
+            case NETWORK -> new LoopbackNetworkTransport(messageCodec(), config.gridName());
+            case IN_JVM -> new InJvmTransport();
+        };
         return faults == null ? binding : new FaultyTransport(binding, faults, memberName);
+    }
+
+    private MessageCodec messageCodec() {
+        return new MessageCodec(codecs != null ? codecs : Codecs.defaults());
     }
 
     List<NodeInfo> nodeInfos() {

@@ -14,5 +14,14 @@ public enum TransportMode {
      * value and is applied by a conditional write. For tests and for checking that an
      * application's types travel; a call costs a thread handoff and two copies.
      */
-    SERIALIZING
+    SERIALIZING,
+    /**
+     * Every member listens on its own loopback port and members reach each other over SlotGrid's
+     * data-plane protocol, as members in separate processes do ({@link SlotGrid#cluster()}): the
+     * handshake, the frames, the codecs, the per-call timeout, the callee on a handler thread;
+     * every call crosses a socket, a member's call to itself included. Functions travel as under
+     * {@link #SERIALIZING}. For tests of the network binding inside one JVM; a call costs a
+     * loopback round trip.
+     */
+    NETWORK
 }

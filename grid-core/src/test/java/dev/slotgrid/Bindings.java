@@ -3,11 +3,15 @@ package dev.slotgrid;
 import dev.slotgrid.spi.Codecs;
 
 /**
- * The two bindings the grid's contract tests run over (issue 12). Each such test class builds its
- * grids through an overridable {@code builder()} that returns {@link #inJvm()}; its
+ * The bindings the grid's contract tests run over (issues 12 and 13). Each such test class builds
+ * its grids through an overridable {@code builder()} that returns {@link #inJvm()}; its
  * {@code ...OverSerializingTransportTest} subclass returns {@link #serializing()}, and so runs every
  * test of the class, with the same assertions, over a transport through which nothing crosses by
- * reference.
+ * reference; its {@code ...OverNetworkTest} subclass returns {@link #network()}: the same over
+ * loopback sockets and the data-plane protocol of members in separate processes. Every suite runs
+ * over the network binding; the serializing twins are kept only where they are cheap, and for the
+ * Lincheck migration check (Lincheck over sockets takes many minutes), since the network binding
+ * copies everything the serializing one copies.
  */
 final class Bindings {
 
@@ -37,8 +41,20 @@ final class Bindings {
         return SlotGrid.builder().transport(TransportMode.SERIALIZING).codecs(TEST_CODECS);
     }
 
-    /** The builder of a binding: {@link #inJvm()} or {@link #serializing()}. */
+    /**
+     * Every member behind its own loopback socket: the data-plane protocol of members in separate
+     * processes, with their default of 8 migrations in flight (a move waits on round trips, not on a CPU).
+     */
+    static SlotGridBuilder network() {
+        return SlotGrid.builder().transport(TransportMode.NETWORK).codecs(TEST_CODECS).maxMigrationsInFlight(8);
+    }
+
+    /** The builder of a binding. */
     static SlotGridBuilder of(TransportMode mode) {
-        return mode == TransportMode.SERIALIZING ? serializing() : inJvm();
+        return switch (mode) {
+            case SERIALIZING -> serializing();
+            case NETWORK -> network();
+            case IN_JVM -> inJvm();
+        };
     }
 }

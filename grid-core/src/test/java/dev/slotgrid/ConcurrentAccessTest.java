@@ -22,7 +22,7 @@ class ConcurrentAccessTest {
 
     private static final int THREADS = 8;
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Request coalescing: one load per key at a time, its failure shared and not remembered. */
 class GetOrLoadTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class GlobalIndexModelTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }
@@ -61,7 +61,7 @@ class GlobalIndexModelTest {
     private static final int MAX_OPS_PER_WRITER = 1_000_000;
     private static final int MAX_QUERIES = 1_000_000;
 
-    /** A stored value; {@code email} may be null (no unique value). Serializable for the serializing run's codecs. */
+    /** A stored value; {@code email} may be null (no unique value). Serializable for the codecs of the copying bindings. */
     record Account(String email, String city, int n) implements java.io.Serializable {
     }
 

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The map contract, checked against {@link ConcurrentHashMap} as the reference model; over the
- * serializing binding too ({@link GridMapSemanticsOverSerializingTransportTest}).
+ * serializing and the network bindings too ({@link GridMapSemanticsOverSerializingTransportTest},
+ * {@link GridMapSemanticsOverNetworkTest}).
  */
 class GridMapSemanticsTest {
 
     private SlotGrid grid;
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The automatic policy: detect, act, and return to normal when the key cools down. */
 class HotKeyPolicyTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

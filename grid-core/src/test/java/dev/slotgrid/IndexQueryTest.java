@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The query API over LOCAL and GLOBAL indexes, one behaviour at a time, on a quiet grid. */
 class IndexQueryTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

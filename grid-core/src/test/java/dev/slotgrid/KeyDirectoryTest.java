@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The directory override: a key pinned to a slot of its own on a node of its own. */
 class KeyDirectoryTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

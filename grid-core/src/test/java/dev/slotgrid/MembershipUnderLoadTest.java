@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Nodes join and leave while writers run; the planner's moves, and only they, are carried out. */
 class MembershipUnderLoadTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

@@ -30,14 +30,17 @@ class MigrationLinearizabilityTest {
     private static final int SLOT = KeySlot.of(TAG);
     private static final int INVOCATIONS = 300;
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }
 
-    /** Lincheck stress iterations (of {@value #INVOCATIONS} invocations each). */
+    /**
+     * Lincheck stress iterations (of {@value #INVOCATIONS} invocations each): 10 in the default run
+     * (about a minute on two cores), more with {@code -Dlincheck.iterations=N} for a deeper search.
+     */
     protected int iterations() {
-        return 30;
+        return Integer.getInteger("lincheck.iterations", 10);
     }
 
     @BeforeEach

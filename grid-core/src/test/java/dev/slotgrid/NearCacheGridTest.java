@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Read heat: near-cache copies on every node, invalidated on write, never served past their TTL. */
 class NearCacheGridTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }

@@ -37,9 +37,14 @@ class QueryBudgetTest {
     private SlotGrid grid;
     private final FaultInjector faults = new FaultInjector();
 
+    /** The binding the grid runs on; {@link QueryBudgetOverNetworkTest} puts every member behind a socket. */
+    protected SlotGridBuilder builder() {
+        return Bindings.inJvm();
+    }
+
     @BeforeEach
     void start() {
-        grid = SlotGrid.builder().nodes(3).jmx(false).faults(faults).build();
+        grid = builder().nodes(3).jmx(false).faults(faults).build();
         grid.registerExtractor(IndexExtractor.of("parity", v -> ((Integer) v) % 2 == 0 ? "even" : "odd"));
         grid.addIndex("numbers", IndexDefinition.local("by-parity", "parity"));
         GridMap<String, Integer> numbers = grid.map("numbers");

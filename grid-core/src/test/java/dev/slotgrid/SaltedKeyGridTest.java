@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Write heat: a salted counter spreads its writes over nodes, reads fold the parts, nothing is lost. */
 class SaltedKeyGridTest {
 
-    /** The grid's binding: in-JVM here, overridden by the serializing run. */
+    /** The grid's binding: in-JVM here, overridden by the runs over other bindings (Bindings). */
     protected SlotGridBuilder builder() {
         return Bindings.inJvm();
     }
