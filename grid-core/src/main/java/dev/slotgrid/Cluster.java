@@ -95,6 +95,11 @@ final class Cluster {
         return me != null ? me.member().table() : coordinator.latest();
     }
 
+    /** This process's member in a clustered grid (the first started in an embedded one); {@code null} before one starts. */
+    GridNode localMember() {
+        return localMember;
+    }
+
     Router controlRouter() {
         return controlRouter;
     }

@@ -48,9 +48,11 @@ import java.util.function.BiPredicate;
  * <p><b>Failure.</b> Building a query with a bad argument throws {@link IllegalArgumentException}
  * at once. Executing it throws {@link IllegalArgumentException} if the index does not exist or
  * cannot answer the condition (a range on a GLOBAL index), {@link PartialResultException} under
- * {@link PartialResultPolicy#FAIL} when slots did not answer in time, {@link IllegalStateException}
- * if the grid is closed or {@link #awaitIndexed} timed out, and whatever the filter or comparator
- * throws.
+ * {@link PartialResultPolicy#FAIL} when slots did not answer (in time, from a member that cannot be
+ * reached, or lost with a member that died: {@link QueryResult#slotsLost()}),
+ * {@link SlotLostException} for a {@link #partitionKey} whose slot was lost,
+ * {@link IllegalStateException} if the grid is closed or {@link #awaitIndexed} timed out, and
+ * whatever the filter or comparator throws.
  *
  * <p><b>Cost.</b> GLOBAL: one read per value plus one read per candidate, no matter how many nodes.
  * Scatter-gather: one task per node, and on each node the index's candidates (or every entry for a

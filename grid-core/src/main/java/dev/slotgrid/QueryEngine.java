@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * table when the query starts; a member answers each of its slots it can still read and hands back
  * those it no longer serves (moved meanwhile), which the caller then reads where they went. A member
  * checks its budget between slots and stops when it runs out; the caller waits for each member until
- * the deadline plus a short grace, then no longer, and names the members that did not answer.
+ * the deadline plus a short grace, then no longer, and names the members that did not answer (a
+ * member that cannot be reached is named likewise). Slots whose data died with their owner are not
+ * asked: the result names them ({@link QueryResult#slotsLost()}) and counts them as not answered.
  *
  * <p>Concurrency: each member's fragment is its own accumulator; the caller merges them after
  * {@link Future#get}, which orders them. The pool's threads are daemons that die after 30 s idle;
@@ -127,6 +129,10 @@ final class QueryEngine {
     private QueryResult<Object, Object> singleSlot(QueryPlan plan, int slot, Router router, long budgetNanos) {
         QueryPlan.Gather gather = plan.gather();
         int owner = readWhereItIs(plan, slot, router, gather, budgetNanos);
+        if (owner < 0) {
+            NodeInfo serving = cluster.table().node(cluster.table().ownerOf(slot));
+            throw new SlotLostException(slot, serving == null ? "?" : serving.name());
+        }
         NodeInfo info = cluster.table().node(owner);
         return plan.result(gather, 1, 1, List.of(), plan.how() + " in slot " + slot + " on "
                 + (info == null ? "member " + owner : info.name()));
@@ -134,13 +140,18 @@ final class QueryEngine {
 
     /**
      * Reads one slot at the member that serves it now, asking again where it went if it moved;
-     * merges the answer into {@code gather}. Returns the member that answered.
+     * merges the answer into {@code gather}. Returns the member that answered, or -1 if the slot's
+     * data died with its owner (nothing merged).
      */
     private int readWhereItIs(QueryPlan plan, int slot, Router router, QueryPlan.Gather gather, long budgetNanos) {
         long start = System.nanoTime();
         boolean refs = router.transport().carriesReferences();
         for (int attempt = 0;; attempt++) {
-            int owner = cluster.table().ownerOf(slot);
+            SlotTable table = cluster.table();
+            if (table.isLost(slot)) {
+                return -1;
+            }
+            int owner = table.ownerOf(slot);
             QueryRequest.Fragment fragment = (QueryRequest.Fragment) router.ask(owner,
                     plan.fragment(new int[] {slot}, budgetNanos, refs));
             if (fragment.moved().length == 0) {
@@ -165,8 +176,13 @@ final class QueryEngine {
         boolean pushedDown = refs || !plan.hasFunctions();
         SlotTable table = cluster.table();
         Map<Integer, List<Integer>> byOwner = new LinkedHashMap<>();
+        Set<Integer> lost = new TreeSet<>(); // never read as if empty: they count as not answered, by name
         for (int slot = 0; slot < SlotTable.SLOTS; slot++) {
-            byOwner.computeIfAbsent(table.ownerOf(slot), owner -> new ArrayList<>()).add(slot);
+            if (table.isLost(slot)) {
+                lost.add(slot);
+            } else {
+                byOwner.computeIfAbsent(table.ownerOf(slot), owner -> new ArrayList<>()).add(slot);
+            }
         }
         List<String> names = new ArrayList<>();
         List<Future<Object>> parts = new ArrayList<>();
@@ -192,6 +208,10 @@ final class QueryEngine {
                 timedOut.add(names.get(i));
                 continue;
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof MemberUnavailableException) {
+                    timedOut.add(names.get(i)); // gone or unreachable: its slots did not answer, like a slow member's
+                    continue;
+                }
                 cancelAll(parts);
                 throw rethrow(e.getCause());
             } catch (InterruptedException e) {
@@ -214,18 +234,23 @@ final class QueryEngine {
             if (total.full() || System.nanoTime() - movedDeadline > 0) {
                 break;
             }
-            readWhereItIs(plan, slot, router, total, Math.max(0, movedDeadline - System.nanoTime()));
-            answered++;
+            if (readWhereItIs(plan, slot, router, total, Math.max(0, movedDeadline - System.nanoTime())) < 0) {
+                lost.add(slot); // its owner died during the query
+            } else {
+                answered++;
+            }
         }
-        if (total.full()) {
+        if (total.full() && lost.isEmpty()) {
             answered = SlotTable.SLOTS; // the limit is met: the answer is complete for what was asked
         }
+        List<Integer> lostSlots = List.copyOf(lost);
         if (answered < SlotTable.SLOTS && plan.policy == PartialResultPolicy.FAIL) {
-            throw new PartialResultException(plan.mapName, answered, SlotTable.SLOTS, timedOut,
+            throw new PartialResultException(plan.mapName, answered, SlotTable.SLOTS, timedOut, lostSlots,
                     TimeUnit.NANOSECONDS.toMillis(budgetNanos));
         }
-        return plan.result(total, answered, SlotTable.SLOTS, timedOut, plan.how() + " scatter-gather over "
-                + byOwner.size() + " nodes" + (moved.isEmpty() ? "" : ", " + moved.size() + " moved slots re-read"));
+        return plan.result(total, answered, SlotTable.SLOTS, timedOut, lostSlots, plan.how() + " scatter-gather over "
+                + byOwner.size() + " nodes" + (moved.isEmpty() ? "" : ", " + moved.size() + " moved slots re-read")
+                + (lost.isEmpty() ? "" : ", " + lost.size() + " lost slots not read"));
     }
 
     private static void cancelAll(List<Future<Object>> parts) {

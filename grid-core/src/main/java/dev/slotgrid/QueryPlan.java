@@ -99,11 +99,16 @@ final class QueryPlan {
     }
 
     QueryResult<Object, Object> result(Gather gather, int answered, int queried, List<String> timedOut, String how) {
+        return result(gather, answered, queried, timedOut, List.of(), how);
+    }
+
+    QueryResult<Object, Object> result(Gather gather, int answered, int queried, List<String> timedOut, List<Integer> lost,
+            String how) {
         List<Map.Entry<Object, Object>> entries = new ArrayList<>();
         for (Map.Entry<Object, Object> entry : gather.entries()) {
             entries.add(new AbstractMap.SimpleImmutableEntry<>(ByteArrayKey.userForm(entry.getKey()), entry.getValue()));
         }
-        return new QueryResult<>(entries, countOnly ? gather.count : entries.size(), answered, queried, timedOut, how);
+        return new QueryResult<>(entries, countOnly ? gather.count : entries.size(), answered, queried, timedOut, lost, how);
     }
 
     /**

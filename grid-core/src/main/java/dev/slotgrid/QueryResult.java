@@ -19,14 +19,27 @@ import java.util.Objects;
  * @param slotsAnswered the slots whose answer is included
  * @param slotsQueried the slots the query asked: 16384 for a scatter-gather, 1 for a query that
  *     names its partition key, the distinct index slots for a GLOBAL index lookup
- * @param nodesTimedOut the nodes that did not answer all their slots within the per-node budget
+ * @param nodesTimedOut the nodes that did not answer all their slots within the per-node budget, or
+ *     could not be reached
+ * @param slotsLost the slots the query could not read because their data died with their owner
+ *     (see {@link SlotLostException}), ascending; they count as not answered
  * @param plan how the query ran, for operators: for example {@code "LOCAL index 'by-city'
  *     scatter-gather over 3 nodes"} or {@code "GLOBAL index 'by-email': 1 index slot"}
  * @param <K> the key type
  * @param <V> the value type
  */
 public record QueryResult<K, V>(List<Map.Entry<K, V>> entries, long count, int slotsAnswered, int slotsQueried,
-        List<String> nodesTimedOut, String plan) {
+        List<String> nodesTimedOut, List<Integer> slotsLost, String plan) {
+
+    /**
+     * A result with no lost slots.
+     *
+     * @throws NullPointerException if a list or one of its elements, or the plan, is {@code null}
+     */
+    public QueryResult(List<Map.Entry<K, V>> entries, long count, int slotsAnswered, int slotsQueried,
+            List<String> nodesTimedOut, String plan) {
+        this(entries, count, slotsAnswered, slotsQueried, nodesTimedOut, List.of(), plan);
+    }
 
     /**
      * Copies the lists.
@@ -36,6 +49,7 @@ public record QueryResult<K, V>(List<Map.Entry<K, V>> entries, long count, int s
     public QueryResult {
         entries = List.copyOf(Require.noNulls(entries, "entries"));
         nodesTimedOut = List.copyOf(Require.noNulls(nodesTimedOut, "nodesTimedOut"));
+        slotsLost = List.copyOf(Require.noNulls(slotsLost, "slotsLost"));
         Objects.requireNonNull(plan, "plan must not be null");
     }
 

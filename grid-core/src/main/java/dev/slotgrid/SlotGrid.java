@@ -84,6 +84,7 @@ public final class SlotGrid implements AutoCloseable {
         this.control = clustered;
         if (jmx != null) {
             jmx.registerGrid(this);
+            jmx.registerNode(name, cluster.localMember());
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "member " + name + " joined cluster " + builder.clusterName());
     }

@@ -1,20 +1,16 @@
 package dev.slotgrid.soak;
 
 import dev.slotgrid.MemberLauncher;
+import dev.slotgrid.MemberProcess;
 import dev.slotgrid.SlotGrid;
 import dev.slotgrid.slot.NodeInfo;
 import dev.slotgrid.slot.SlotTable;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * completes once the coordinator's table gives every member its fair share and nothing moves; a
  * leave sends {@code leave} to the member's console and completes once the process exited (its
  * slots handed over first). Every process is stopped by {@link #close()} and on this JVM's exit;
- * their output is kept under the report directory.
+ * their output is kept under the report directory ({@link MemberProcess}).
  *
  * <p>Thread-safe.
  */
@@ -39,11 +35,8 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
     private final String cluster;
     private final int seedPort;
     private final Path logs;
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, MemberProcess> running = new ConcurrentHashMap<>();
     private volatile SlotGrid grid;
-
-    private record Running(Process process, PrintStream console, Path log, Thread onExit) {
-    }
 
     MemberJvms(String cluster, int seedPort, Path logs) {
         this.cluster = cluster;
@@ -70,53 +63,12 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
 
     /** Starts a member process and waits for its READY line (it has been admitted), at most {@value #START_SECONDS} s. */
     void start(String name) {
-        try {
-            Files.createDirectories(logs);
-            Path log = logs.resolve("member-" + name + ".log");
-            int port = freePort();
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-Dhazelcast.logging.type=none", "-cp", System.getProperty("java.class.path"),
-                    MemberLauncher.class.getName(), "--name", name, "--cluster", cluster, "--port", Integer.toString(port),
-                    "--seeds", "127.0.0.1:" + seedPort + ",127.0.0.1:" + port, "--join-timeout",
-                    Long.toString(START_SECONDS)));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.PIPE);
-            builder.environment().put("SLOTGRID_SECRET", SECRET);
-            Process process = builder.start();
-            Thread onExit = new Thread(process::destroyForcibly, "soak-stop-" + name);
-            Runtime.getRuntime().addShutdownHook(onExit);
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> copy(process, log, ready), "soak-member-output-" + name);
-            reader.setDaemon(true);
-            reader.start();
-            running.put(name, new Running(process, new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8),
-                    log, onExit));
-            String line = ready.get(START_SECONDS, TimeUnit.SECONDS);
-            if (!line.startsWith("READY")) {
-                throw new IllegalStateException("member " + name + " did not start: " + line + " (see " + log + ")");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start member " + name, e);
-        } catch (Exception e) {
-            stop(name, false);
-            throw new IllegalStateException("member " + name + " did not start within " + START_SECONDS + " s: " + e, e);
-        }
-    }
-
-    private static void copy(Process process, Path log, CompletableFuture<String> ready) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                PrintStream file = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                file.println(line);
-                if (line.startsWith("READY")) {
-                    ready.complete(line);
-                }
-            }
-            ready.complete("(exited with " + process.waitFor() + ")");
-        } catch (IOException | InterruptedException e) {
-            ready.complete("(output lost: " + e + ")");
-        }
+        int port = freePort();
+        MemberProcess member = MemberProcess.start(new MemberProcess.Spec(cluster, name, port,
+                List.of("127.0.0.1:" + seedPort, "127.0.0.1:" + port), SECRET,
+                List.of("-Xmx512m", "-Dhazelcast.logging.type=none"), List.of(), logs.resolve("member-" + name + ".log"),
+                Duration.ofSeconds(START_SECONDS), Duration.ofSeconds(MigrationDriver.CHANGE_TIMEOUT_SECONDS)));
+        running.put(name, member);
     }
 
     /** Waits until the coordinator's table has {@code members} members with fair shares and nothing moving. */
@@ -184,57 +136,30 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
     @Override
     public CompletableFuture<?> leave(String name) {
         return CompletableFuture.runAsync(() -> {
-            Running member = running.get(name);
+            MemberProcess member = running.get(name);
             if (member == null) {
                 throw new IllegalStateException("no member process named " + name);
             }
-            member.console().println("leave");
             try {
-                if (!member.process().waitFor(MigrationDriver.CHANGE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("member " + name + " did not exit after leave (see " + member.log() + ")");
+                int status = member.leave();
+                if (status != 0) {
+                    throw new IllegalStateException("member " + name + " exited with " + status + "\n" + member.output());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             } finally {
-                stop(name, true);
-            }
-            if (member.process().exitValue() != 0) {
-                throw new IllegalStateException("member " + name + " exited with " + member.process().exitValue()
-                        + " (see " + member.log() + ")");
+                running.remove(name);
+                member.kill(); // gone already, or stuck: either way no process is left behind
             }
         });
-    }
-
-    private void stop(String name, boolean graceful) {
-        Running member = running.remove(name);
-        if (member == null) {
-            return;
-        }
-        if (!graceful) {
-            member.process().destroyForcibly();
-        }
-        member.console().close();
-        try {
-            if (!member.process().waitFor(10, TimeUnit.SECONDS)) {
-                member.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            member.process().destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(member.onExit());
-        } catch (IllegalStateException exiting) {
-            // the hook runs anyway
-        }
     }
 
     /** Stops every member process still running, at once (the run is over: nothing is handed over). */
     @Override
     public void close() {
         for (String name : List.copyOf(running.keySet())) {
-            stop(name, false);
+            MemberProcess member = running.remove(name);
+            if (member != null) {
+                member.kill();
+            }
         }
     }
 }
