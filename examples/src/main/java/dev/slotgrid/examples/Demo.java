@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * The SlotGrid demo: an embedded cluster in this JVM, a workload with live progress, and what a
- * user wants to see (distribution, throughput, skew). Ends by itself in about a minute.
+ * user wants to see (distribution, throughput, skew); then one member per JVM, three JVMs on
+ * loopback ({@link ThreeJvmsScene}). Ends by itself in about two minutes.
  *
  * <p>Run it with {@code ./demo} from the repository root; {@code ./demo --seconds 5} shortens each
  * workload scene.
@@ -143,10 +144,13 @@ public final class Demo {
 
             celebrity(grid);
             indexes(grid);
-
-            heading("Done");
-            out.println("   JMX: jconsole shows dev.slotgrid:type=Grid and type=Node while a grid runs.");
         }
+
+        heading("7. One member per JVM: this JVM and two member processes it starts, on loopback");
+        new ThreeJvmsScene(out, sceneLength).run();
+
+        heading("Done");
+        out.println("   JMX: jconsole shows dev.slotgrid:type=Grid and type=Node while a grid runs.");
     }
 
     /**

@@ -42,6 +42,19 @@ class ExamplesRunTest {
         assertThat(output).containsPattern("by-city-local +60 people in city-7 in +[\\d,]+ us; 16,384 of 16,384 slots answered");
         assertThat(output).containsPattern("by-city +60 people in city-7 in +[\\d,]+ us");
         assertThat(output).contains("read-your-writes query: 20,040 people in city-7 (20,040 expected)");
+        assertThat(output).contains("7. One member per JVM");
+        assertThat(output).containsPattern("member b: JVM pid \\d+, admitted");
+        assertThat(output).containsPattern("member c: JVM pid \\d+, admitted");
+        assertThat(output).containsPattern("epoch \\d+: a [\\d,]+ slots b [\\d,]+ slots c [\\d,]+ slots");
+        assertThat(output).contains("read back through b's and c's consoles: 50 of 50 sampled keys");
+        assertThat(output).contains("incr through b, incr through c, get through a: hits = 2");
+        assertThat(output).contains("the member processes are stopped");
+        Matcher pids = Pattern.compile("member [bc]: JVM pid (\\d+)").matcher(output);
+        while (pids.find()) {
+            long pid = Long.parseLong(pids.group(1));
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("member process %d", pid)
+                    .isFalse();
+        }
     }
 
     @Test
