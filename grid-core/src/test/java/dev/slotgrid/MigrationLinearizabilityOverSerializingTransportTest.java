@@ -10,9 +10,8 @@ class MigrationLinearizabilityOverSerializingTransportTest extends MigrationLine
 
     /**
      * A tenth of the in-JVM scenarios, at least one: each migration here ships its slot's 3,000 ballast
-     * entries through the codec and publishes two tables to both members, about 30 s per scenario of
-     * 300 invocations on two cores. Still hundreds of handovers during the operations (the test
-     * asserts more than 100).
+     * entries through the codec and publishes two tables to both members. Still hundreds of
+     * handovers during the operations (the test asserts more than 100).
      */
     @Override
     protected int iterations() {

@@ -36,11 +36,12 @@ class MigrationLinearizabilityTest {
     }
 
     /**
-     * Lincheck stress iterations (of {@value #INVOCATIONS} invocations each): 10 in the default run
-     * (about a minute on two cores), more with {@code -Dlincheck.iterations=N} for a deeper search.
+     * Lincheck stress iterations (of {@value #INVOCATIONS} invocations each): 30 in the default run
+     * (about 40 s on two cores, in the JVM of its own that grid-core's pom gives it), more with
+     * {@code -Dlincheck.iterations=N} for a deeper search.
      */
     protected int iterations() {
-        return Integer.getInteger("lincheck.iterations", 10);
+        return Integer.getInteger("lincheck.iterations", 30);
     }
 
     @BeforeEach
