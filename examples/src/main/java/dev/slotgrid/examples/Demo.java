@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 /**
  * The SlotGrid demo: an embedded cluster in this JVM, a workload with live progress, and what a
  * user wants to see (distribution, throughput, skew); then one member per JVM, three JVMs on
- * loopback ({@link ThreeJvmsScene}). Ends by itself in about two minutes.
+ * loopback ({@link ThreeJvmsScene}). Ends by itself in about a minute.
  *
  * <p>Run it with {@code ./demo} from the repository root; {@code ./demo --seconds 5} shortens each
  * workload scene.

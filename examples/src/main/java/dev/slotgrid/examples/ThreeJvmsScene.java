@@ -90,10 +90,13 @@ final class ThreeJvmsScene {
             Long hits = a.<String, Long>map("hits").get("home");
             out.printf("   incr through b, incr through c, get through a: hits = %d%n", hits);
         } finally {
-            for (MemberProcess member : processes) {
-                member.kill(); // the demo is over: nothing to hand over
+            try {
+                a.terminate(); // first, so that its migrations stop before the others vanish
+            } finally {
+                for (MemberProcess member : processes) {
+                    member.kill(); // the demo is over: nothing to hand over
+                }
             }
-            a.terminate();
         }
         out.printf("   the member processes are stopped (their output: %s)%n", logs);
     }
