@@ -60,6 +60,17 @@ final class ClusteredMember implements GridControl, Coordinator {
     /** The control plane while this member coordinates; {@code null} otherwise. */
     private volatile ControlParts role;
     private volatile boolean stopping;
+    /** Set by {@link #leave()}: a table without this member is then the end of its drain, not an expulsion. */
+    private volatile boolean leaving;
+    /** Whether a table this member adopted has listed it (the coordinator lists a member just after admitting it). */
+    private volatile boolean listed;
+    /** Why this member was expelled (declared dead while it still ran); {@code null} while it is a member. */
+    private volatile String expelled;
+    private static final int TABLES_KEPT = 64;
+    /** Epoch → digest of the tables this member adopted, oldest first (see {@link #view()}). */
+    private final java.util.LinkedHashMap<Long, Integer> adopted = new java.util.LinkedHashMap<>();
+    /** Whether the last reconcile found no quorum (logged on the change only). */
+    private boolean withoutQuorum;
 
     private ClusteredMember(ClusterBuilder builder) {
         this.settings = builder.settings();
@@ -145,12 +156,18 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     /** This process's endpoint: the coordinator's requests when it is one, the member's otherwise. */
     private Object handle(Request request) {
+        String why = expelled;
+        if (why != null) {
+            throw new MemberUnavailableException(why);
+        }
         if (request instanceof CoordinatorRequest.Admit admit) {
             return admitMe(admit);
         }
         if (request instanceof CoordinatorRequest.MemberState) {
             Member me = member;
-            return me == null ? null : me.table();
+            List<HazelcastMembership.Peer> peers = membership == null ? List.of() : membership.members();
+            return new CoordinatorRequest.MemberView(me == null ? null : me.table(),
+                    peers.isEmpty() ? null : peers.get(0).name());
         }
         if (request instanceof CoordinatorRequest coordinatorRequest) {
             ControlParts parts = role;
@@ -168,13 +185,22 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     /** The coordinator's admission of this member: it starts serving with the id and table given. */
     private synchronized Object admitMe(CoordinatorRequest.Admit admit) {
-        if (member != null) {
-            return null; // a repeated admission (the coordinator retried)
+        Member known = member;
+        if (known != null) {
+            if (known.id() == admit.info().id()) {
+                return null; // a repeated admission (the coordinator retried)
+            }
+            // The coordinator does not know this member by its id: it was declared dead (its slots given
+            // away as lost) while it could not be reached, and came back.
+            String why = expulsion(known, "the coordinator asked it to join again as #" + admit.info().id());
+            expel(why);
+            throw new MemberUnavailableException(why);
         }
         Member me = new Member(admit.info(), cluster.config(), admit.table(), transport, this);
-        me.onTable(table -> cluster.followTable(table, me, admitting));
+        me.onTable(table -> followTable(me, table));
         transport.bind(admit.info().id(), this::handle);
         cluster.register(new GridNode(cluster, me));
+        remember(admit.table());
         cluster.followTable(admit.table(), me, admitting);
         member = me;
         admitted.complete(me);
@@ -247,6 +273,7 @@ final class ClusteredMember implements GridControl, Coordinator {
         }
         if (request instanceof CoordinatorRequest.AcknowledgeLost) {
             parts.acknowledgeLostSlots();
+            parts.migrations.rebalance(cluster); // the slots that were lost move again (not awaited)
             return null;
         }
         throw new IllegalArgumentException("unknown coordinator request " + request);
@@ -308,7 +335,9 @@ final class ClusteredMember implements GridControl, Coordinator {
         addresses.clear(); // looked up again from the new member list
         List<HazelcastMembership.Peer> peers = membership.members();
         if (peers.isEmpty() || !peers.get(0).local()) {
-            return; // another member coordinates
+            // another member coordinates; this one, if it did, was cut off and merged back younger
+            stepDown("an older member is back in its membership");
+            return;
         }
         if (member == null) {
             if (peers.size() > 1) {
@@ -323,8 +352,23 @@ final class ClusteredMember implements GridControl, Coordinator {
                 return;
             }
             found();
-        } else if (role == null) {
-            succeed(peers);
+        } else {
+            Set<String> visible = new java.util.HashSet<>();
+            for (HazelcastMembership.Peer peer : peers) {
+                visible.add(peer.name());
+            }
+            ControlParts current = role;
+            if (!Quorum.holds(current != null ? current.control.latest() : member.table(), visible)) {
+                noQuorum(visible);
+                return;
+            }
+            if (withoutQuorum) {
+                withoutQuorum = false;
+                LOG.log(System.Logger.Level.INFO, "member '" + settings.memberName() + "' sees a quorum again: " + visible);
+            }
+            if (current == null && !succeed(peers, visible)) {
+                return;
+            }
         }
         ControlParts parts = role;
         SlotTable table = parts.control.latest();
@@ -332,6 +376,7 @@ final class ClusteredMember implements GridControl, Coordinator {
         for (HazelcastMembership.Peer peer : peers) {
             byName.put(peer.name(), peer);
         }
+        List<NodeInfo> dead = new ArrayList<>();
         for (NodeInfo info : table.nodes()) {
             if (info.id() == member.id() || draining.contains(info.id())) {
                 continue;
@@ -339,6 +384,20 @@ final class ClusteredMember implements GridControl, Coordinator {
             HazelcastMembership.Peer peer = byName.get(info.name());
             UUID admittedAs = incarnations.get(info.name());
             if (peer == null || (admittedAs != null && !admittedAs.equals(peer.uuid()))) {
+                dead.add(info);
+            }
+        }
+        if (!dead.isEmpty()) {
+            // Declared dead only by a quorum that confirms this member as its coordinator: a coordinator
+            // that was frozen sees the others vanish one by one as it thaws, and must not shrink the
+            // grid around itself (each removal would make the next quorum smaller).
+            Set<String> confirmed = survey(peers, table).confirming;
+            if (!Quorum.holds(table, confirmed)) {
+                noQuorum(confirmed);
+                retryLater();
+                return;
+            }
+            for (NodeInfo info : dead) {
                 died(parts, info);
             }
         }
@@ -383,7 +442,7 @@ final class ClusteredMember implements GridControl, Coordinator {
         NodeInfo me = new NodeInfo(0, settings.memberName(), settings.weight());
         SlotTable initial = SlotTable.initial(List.of(me));
         Member founder = new Member(me, cluster.config(), initial, transport, this);
-        founder.onTable(table -> cluster.followTable(table, founder, admitting));
+        founder.onTable(table -> followTable(founder, table));
         transport.bind(me.id(), this::handle);
         cluster.register(new GridNode(cluster, founder));
         member = founder;
@@ -394,25 +453,112 @@ final class ClusteredMember implements GridControl, Coordinator {
         LOG.log(System.Logger.Level.DEBUG, () -> "member '" + me.name() + "' founded the grid");
     }
 
+    /** What the members the membership shows answered {@link CoordinatorRequest.MemberState}. */
+    private record Survey(SlotTable best, Set<String> confirming) {
+    }
+
+    /**
+     * Asks every member the membership shows that {@code known} lists, all at once, bounded by the
+     * failure timeout (one that cannot answer in that time is about to be declared dead itself):
+     * the newest table any of them has, and who confirms this member as the one it follows (the
+     * oldest in its own membership). This member confirms itself.
+     */
+    private Survey survey(List<HazelcastMembership.Peer> peers, SlotTable known) {
+        Map<String, CompletableFuture<Object>> asked = new HashMap<>();
+        for (HazelcastMembership.Peer peer : peers) {
+            NodeInfo node = peer.local() ? null : known.nodes().stream().filter(n -> n.name().equals(peer.name()))
+                    .findFirst().orElse(null);
+            if (node != null) {
+                addresses.put(node.id(), peer.data());
+                try {
+                    asked.put(peer.name(), transport.send(node.id(), new CoordinatorRequest.MemberState()));
+                } catch (RuntimeException unreachable) {
+                    // counts as not confirming
+                }
+            }
+        }
+        SlotTable best = known;
+        Set<String> confirming = new java.util.HashSet<>();
+        confirming.add(settings.memberName());
+        long deadline = System.nanoTime() + settings.failureTimeout().toNanos();
+        for (Map.Entry<String, CompletableFuture<Object>> answer : asked.entrySet()) {
+            try {
+                Object reply = answer.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (reply instanceof CoordinatorRequest.MemberView view) {
+                    if (view.table() != null && view.table().epoch() > best.epoch()) {
+                        best = view.table();
+                    }
+                    if (settings.memberName().equals(view.oldest())) {
+                        confirming.add(answer.getKey());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | TimeoutException silent) {
+                answer.getValue().cancel(false); // a member that cannot answer has no newer table and confirms nothing
+            }
+        }
+        return new Survey(best, confirming);
+    }
+
+    /** Reacts to the membership again in a second: a state that needs the others to catch up changes without an event. */
+    private void retryLater() {
+        if (!stopping && expelled == null) {
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, events).execute(this::reconcileQuietly);
+        }
+    }
+
+    /**
+     * The members this one sees are no quorum of its table ({@link Quorum}): it may be the one cut off,
+     * so it changes nothing, and stops coordinating if it did. Events thread only.
+     */
+    private void noQuorum(Set<String> visible) {
+        if (!withoutQuorum) {
+            withoutQuorum = true;
+            LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "' has only " + visible
+                    + " on its side, no quorum of its grid's members: it declares nobody dead and takes over nothing"
+                    + " until more are");
+        }
+        stepDown("it sees no quorum of the grid's members");
+    }
+
+    /**
+     * Gives up the coordinator role, if this member has it: its migrations stop, and it asks the
+     * coordinator the others follow from now on. The tables it published stay below those of the
+     * next coordinator ({@link SlotTable#successor()}). Events thread only.
+     */
+    private void stepDown(String why) {
+        ControlParts parts = role;
+        if (parts == null) {
+            return;
+        }
+        role = null;
+        cluster.attachRemote(this);
+        parts.close();
+        LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "' stops coordinating: " + why);
+    }
+
     /**
      * This member became the oldest: it takes over the control plane from the highest epoch any
      * member has seen, with the state every member was told, and abandons the migrations in flight.
+     *
+     * @return whether it took over; not if the newest table found lists members it does not see
+     *     enough of (no quorum), or no longer lists this member (it was expelled)
      */
-    private void succeed(List<HazelcastMembership.Peer> peers) {
+    private boolean succeed(List<HazelcastMembership.Peer> peers, Set<String> visible) {
         Member me = member;
-        SlotTable best = me.table();
-        for (NodeInfo info : best.nodes()) {
-            if (info.id() == me.id()) {
-                continue;
-            }
-            try {
-                Object table = transport.call(info.id(), new CoordinatorRequest.MemberState());
-                if (table instanceof SlotTable other && other.epoch() > best.epoch()) {
-                    best = other;
-                }
-            } catch (RuntimeException gone) {
-                // a member that cannot answer has no newer table to offer
-            }
+        Survey survey = survey(peers, me.table());
+        SlotTable best = survey.best;
+        NodeInfo listed = best.node(me.id());
+        if (listed == null || !listed.name().equals(me.name())) {
+            expel(expulsion(me, "the newest table of its grid (epoch " + best.epoch() + ") does not list it"));
+            return false;
+        }
+        if (!Quorum.holds(best, survey.confirming)) {
+            noQuorum(survey.confirming);
+            retryLater(); // the others may not have noticed the old coordinator's departure yet
+            return false;
         }
         ControlParts parts = new ControlParts(cluster, best, controlSettings, null, null);
         parts.control.restoreCatalog(me.catalog().names());
@@ -423,25 +569,115 @@ final class ClusteredMember implements GridControl, Coordinator {
         }
         role = parts;
         for (Integer slot : best.migrations().keySet()) {
-            abandon(parts, slot, best.migrations().get(slot).from(), best.migrations().get(slot).to());
+            dev.slotgrid.slot.Move move = best.migrations().get(slot);
+            abandon(parts, slot, visibleId(best, visible, move.from()), visibleId(best, visible, move.to()));
         }
         parts.control.update(SlotTable::successor); // an epoch above every table any member has seen
         parts.start();
         LOG.log(System.Logger.Level.INFO, "member '" + settings.memberName() + "' is the coordinator from epoch "
                 + parts.control.latest().epoch());
+        return true;
     }
 
-    /** A migration the previous coordinator left in flight: the source keeps the slot. */
-    private void abandon(ControlParts parts, int slot, int from, int to) {
-        try {
-            transport.call(from, new MigrationRequest.CancelOutgoing(slot));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": its source could not cancel: " + e);
+    /**
+     * Follows a table this member adopted. One that no longer lists it, after one that did, expels it
+     * (but for its own graceful leave); tables between its admission and its listing do not list it yet.
+     */
+    private void followTable(Member me, SlotTable table) {
+        remember(table);
+        cluster.followTable(table, me, admitting);
+        NodeInfo entry = table.node(me.id());
+        if (entry != null && entry.name().equals(me.name())) {
+            listed = true;
+        } else if (listed && !leaving && !stopping) {
+            expel(expulsion(me, "table epoch " + table.epoch() + " no longer lists it"));
         }
-        try {
-            transport.call(to, new MigrationRequest.AbortImport(slot));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": its target could not abort: " + e);
+    }
+
+    /** Keeps a digest of the owners and members of each table adopted, the last {@link #TABLES_KEPT}, for {@link #view()}. */
+    private void remember(SlotTable table) {
+        int digest = table.nodes().hashCode() * 31 + java.util.Arrays.hashCode(table.lostSlots());
+        for (int slot = 0; slot < SlotTable.SLOTS; slot++) {
+            digest = digest * 31 + table.ownerOf(slot);
+        }
+        synchronized (adopted) {
+            adopted.put(table.epoch(), digest);
+            if (adopted.size() > TABLES_KEPT) {
+                adopted.remove(adopted.keySet().iterator().next());
+            }
+        }
+    }
+
+    /**
+     * This member's own view, asking nobody: {@code epoch=.. coordinator=.. expelled=.. tables=epoch:digest,..}.
+     * Two members that show the same epoch with different digests were given conflicting tables.
+     */
+    String view() {
+        Member me = member;
+        StringBuilder tables = new StringBuilder();
+        synchronized (adopted) {
+            for (Map.Entry<Long, Integer> table : adopted.entrySet()) {
+                tables.append(tables.length() == 0 ? "" : ",").append(table.getKey()).append(':')
+                        .append(Integer.toHexString(table.getValue()));
+            }
+        }
+        return "epoch=" + (me == null ? -1 : me.table().epoch()) + " coordinator=" + (role != null) + " expelled="
+                + (expelled != null) + " tables=" + tables;
+    }
+
+    private String expulsion(Member me, String evidence) {
+        return "member '" + settings.memberName() + "' (#" + me.id() + ") was declared dead by its grid while it could"
+                + " not be reached (paused, or cut off from the others), and its slots were given to the others as lost ("
+                + evidence + "); it is expelled: it serves nothing more and drops what it held. Start it again to"
+                + " rejoin as a new member";
+    }
+
+    /**
+     * Stops serving for good: every request, local or remote, is refused with {@code why}, the data
+     * is dropped and the membership and data plane stop (on a thread of their own: this may run on
+     * one of theirs). Idempotent.
+     */
+    private void expel(String why) {
+        synchronized (this) {
+            if (expelled != null || stopping) {
+                return;
+            }
+            expelled = why;
+        }
+        transport.refuseAll(why); // at once: nothing this member sends is served by the others any more
+        LOG.log(System.Logger.Level.WARNING, why);
+        Thread stopper = new Thread(() -> {
+            Member me = member;
+            if (me != null) {
+                me.close();
+            }
+            stop(why);
+        }, "slotgrid-" + settings.memberName() + "-expelled");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /** {@code id} if the member is one the membership shows, -1 if not (it is not asked: it would not answer). */
+    private static int visibleId(SlotTable table, Set<String> visible, int id) {
+        NodeInfo node = table.node(id);
+        return node != null && visible.contains(node.name()) ? id : -1;
+    }
+
+    /** A migration the previous coordinator left in flight: the source keeps the slot. Members at -1 are not asked. */
+    private void abandon(ControlParts parts, int slot, int from, int to) {
+        if (from >= 0) {
+            try {
+                transport.call(from, new MigrationRequest.CancelOutgoing(slot));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": its source could not cancel: " + e);
+            }
+        }
+        if (to >= 0) {
+            try {
+                transport.call(to, new MigrationRequest.AbortImport(slot));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "slot " + slot + ": its target could not abort: " + e);
+            }
         }
         parts.control.update(table -> table.migratingTo(slot) >= 0 ? table.withoutMigration(slot) : table);
     }
@@ -573,9 +809,10 @@ final class ClusteredMember implements GridControl, Coordinator {
     /** Graceful leave of this member: drained by the coordinator (itself, if it is), before it stops. */
     void leave() {
         Member me = member;
-        if (me == null || stopping) {
+        if (me == null || stopping || expelled != null) {
             return;
         }
+        leaving = true;
         try {
             if (cluster.table().nodes().size() > 1) {
                 askCoordinator(new CoordinatorRequest.Leave(me.id()));
@@ -588,6 +825,10 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     /** Stops the membership and the data plane (the member's data goes with this process). */
     void stop() {
+        stop("it was closed");
+    }
+
+    private void stop(String why) {
         stopping = true;
         ControlParts parts = role;
         if (parts != null) {
@@ -599,15 +840,15 @@ final class ClusteredMember implements GridControl, Coordinator {
             LOG.log(System.Logger.Level.DEBUG, () -> "membership stop: " + e);
         }
         events.shutdownNow();
-        transport.close();
+        transport.close(why);
     }
 
-    /** For tests of a crash: stops the membership at once, as if the process died. */
     /** For tests: the reaction to a membership event, run again now, as a late or repeated event would run it. */
     void replayMembershipEvent() throws Exception {
         events.submit(this::reconcileQuietly).get(60, TimeUnit.SECONDS);
     }
 
+    /** For tests of a crash: stops the membership at once, as if the process died. */
     void crashMembership() {
         stopping = true;
         membership.stop(false);
@@ -638,6 +879,10 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     /** Sends a request to the coordinator, wherever it is now, following NotCoordinator answers (bounded). */
     private Object askCoordinator(CoordinatorRequest request) {
+        String why = expelled;
+        if (why != null) {
+            throw new MemberUnavailableException(why);
+        }
         long deadline = System.nanoTime() + FIND_COORDINATOR_TIMEOUT.toNanos();
         RuntimeException last = null;
         for (int attempt = 0; System.nanoTime() < deadline; attempt++) {

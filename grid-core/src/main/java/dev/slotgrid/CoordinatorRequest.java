@@ -96,10 +96,19 @@ sealed interface CoordinatorRequest extends Request permits CoordinatorRequest.A
     }
 
     /**
-     * Asked by a member that becomes the coordinator of every other: its table, to continue from the
-     * highest epoch any member has seen. Replies a {@link SlotTable}.
+     * Asked of every member the membership shows by a member that takes over as coordinator, or that
+     * is about to declare others dead: replies a {@link MemberView}. Answered by a member that does
+     * not coordinate, too.
      */
     record MemberState() implements CoordinatorRequest {
+    }
+
+    /**
+     * What a member sees: its table ({@code null} before its admission), for the successor to
+     * continue from the highest epoch any member has seen; and the name of the oldest member in its
+     * own membership ({@code null} if none), the member it follows as coordinator.
+     */
+    record MemberView(SlotTable table, String oldest) {
     }
 
     /** The answer of a member that does not coordinate: who does, as far as it knows (-1: nobody yet). */

@@ -37,7 +37,10 @@ import java.util.Map;
  * {@code OK previous}; {@code get MAP KEY} → {@code VALUE v}; {@code remove MAP KEY} →
  * {@code OK previous}; {@code incr MAP KEY} → {@code VALUE n} (an atomic counter);
  * {@code size MAP} → {@code SIZE n}; {@code table} → {@code TABLE epoch=.. members=name#id:slots,..
- * lost=n}; {@code stats}; {@code acknowledge-lost}; {@code leave}; {@code help}. Keys and values
+ * lost=n} (the coordinator's table); {@code member} → {@code MEMBER epoch=.. coordinator=true|false
+ * expelled=true|false tables=epoch:digest,..} (this member's own view, asking nobody: its table's
+ * epoch and a digest of each of the last tables it adopted); {@code stats}; {@code acknowledge-lost};
+ * {@code leave}; {@code help}. Keys and values
  * are strings ({@code null} prints as {@code null}); a failure answers {@code ERROR Type: message}.
  */
 public final class MemberLauncher {
@@ -45,7 +48,7 @@ public final class MemberLauncher {
     private static final String USAGE = "usage: MemberLauncher --name NAME [--cluster NAME] [--bind ADDRESS]"
             + " [--port PORT] [--data-port PORT] [--seeds HOST:PORT,...] [--weight N] [--failure-timeout S]"
             + " [--call-timeout S] [--join-timeout S] [--secret-file PATH]   (the secret: --secret-file or $SLOTGRID_SECRET)\n"
-            + "console: put MAP KEY VALUE | get MAP KEY | remove MAP KEY | incr MAP KEY | size MAP | table | stats"
+            + "console: put MAP KEY VALUE | get MAP KEY | remove MAP KEY | incr MAP KEY | size MAP | table | member | stats"
             + " | acknowledge-lost | help | leave";
 
     private MemberLauncher() {
@@ -168,13 +171,16 @@ public final class MemberLauncher {
                     return "SIZE " + grid.map(words[1]).size();
                 case "table":
                     return table(grid);
+                case "member":
+                    return grid.clusteredMember() == null ? "ERROR IllegalStateException: not a clustered member"
+                            : "MEMBER " + grid.clusteredMember().view();
                 case "stats":
                     return "STATS " + grid.stats();
                 case "acknowledge-lost":
                     grid.acknowledgeLostSlots();
                     return "OK";
                 case "help":
-                    return "COMMANDS put MAP KEY VALUE | get MAP KEY | remove MAP KEY | incr MAP KEY | size MAP | table"
+                    return "COMMANDS put MAP KEY VALUE | get MAP KEY | remove MAP KEY | incr MAP KEY | size MAP | table | member"
                             + " | stats | acknowledge-lost | leave";
                 default:
                     return "ERROR IllegalArgumentException: unknown command '" + words[0] + "'; try help";

@@ -40,6 +40,7 @@ public final class MemberProcess implements AutoCloseable {
     private final PrintStream console;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Thread onExit;
+    private volatile boolean paused;
 
     /**
      * How to start a member process.
@@ -248,6 +249,43 @@ public final class MemberProcess implements AutoCloseable {
     }
 
     /**
+     * {@code kill -STOP}: the process freezes (every thread, its heartbeats too) without knowing it, as
+     * a long GC pause or a network blip would look to the others. {@link #resume()} undoes it.
+     *
+     * @throws IllegalStateException if the signal cannot be sent (no {@code kill} command, or the process is gone)
+     */
+    public void pause() {
+        signal("-STOP");
+        paused = true;
+    }
+
+    /**
+     * {@code kill -CONT}: a paused process runs on, from where it was.
+     *
+     * @throws IllegalStateException if the signal cannot be sent
+     */
+    public void resume() {
+        signal("-CONT");
+        paused = false;
+    }
+
+    private void signal(String which) {
+        try {
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill " + which + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill " + which + " for member " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling member " + name, e);
+        }
+    }
+
+    /**
      * What the member printed (standard output and error), its last lines, for a failure message.
      *
      * @return the text, never {@code null}
@@ -270,6 +308,9 @@ public final class MemberProcess implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (paused && process.isAlive()) {
+                resume(); // a frozen process cannot leave
+            }
             console.close();
             if (process.isAlive() && !process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -73,7 +73,7 @@ final class MessageCodec {
             IndexKeyRequest.ClaimOutcome.class, IndexKeyRequest.Holders.class, ControlRequest.Slots.class,
             IndexStats.Node.class, IndexDefinition.class, IndexCondition.class, IndexRef.class, GlobalPair.class,
             GlobalEntry.class, SaltPart.class, KeyDirectory.PinnedKey.class, HotKey.class, NodeInfo.class, Move.class,
-            OpType.class, IndexKind.class, CoordinatorRequest.NotCoordinator.class,
+            OpType.class, IndexKind.class, CoordinatorRequest.NotCoordinator.class, CoordinatorRequest.MemberView.class,
             CoordinatorRequest.MigrationCounts.class, HotKeyStats.class, HotKeyReport.class, HotKeyAction.class,
             HotKeyAction.Type.class, IndexVerification.class);
 

@@ -112,17 +112,19 @@ final class MigrationManager {
 
     /**
      * Moves slots until every member of the current table holds its weighted fair share (within one
-     * slot), with the fewest moves.
+     * slot), with the fewest moves; slots marked lost stay where they are until the loss is
+     * acknowledged.
      */
     CompletableFuture<Void> rebalance(Cluster on) {
         dev.slotgrid.slot.SlotTable table = on.table();
         dev.slotgrid.slot.Plan plan = dev.slotgrid.slot.PlacementPlanner.plan(table, table.nodes());
-        CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
-        for (int i = 0; i < moves.length; i++) {
-            dev.slotgrid.slot.Move move = plan.moves().get(i);
-            moves[i] = migrate(move.slot(), move.to());
+        java.util.List<CompletableFuture<?>> moves = new java.util.ArrayList<>();
+        for (dev.slotgrid.slot.Move move : plan.moves()) {
+            if (!table.isLost(move.slot())) { // a lost slot has nothing to copy; it moves once the loss is acknowledged
+                moves.add(migrate(move.slot(), move.to()));
+            }
         }
-        return CompletableFuture.allOf(moves);
+        return CompletableFuture.allOf(moves.toArray(CompletableFuture<?>[]::new));
     }
 
     /** @return {@code true} if the slot's most recently requested migration will not hand it over */

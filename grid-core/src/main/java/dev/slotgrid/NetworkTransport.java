@@ -89,6 +89,8 @@ final class NetworkTransport implements Transport {
     private volatile int localId = -1;
     private volatile Endpoint local;
     private volatile boolean closed;
+    /** Why it was closed, for the refusals after; written before {@link #closed}. */
+    private volatile String closedBecause = "it was closed";
 
     /** How long a call waits for its reply: requests that wait by design get longer than the default. */
     interface Timeouts {
@@ -239,7 +241,8 @@ final class NetworkTransport implements Transport {
                     + " frame limit of " + maxFrameBytes + "; nothing was sent");
         }
         if (closed) {
-            throw new MemberUnavailableException("the data plane of '" + localName + "' is closed; " + kind(request)
+            throw new MemberUnavailableException("the data plane of '" + localName + "' is closed (" + closedBecause
+                    + "); " + kind(request)
                     + " was not sent");
         }
         return peer(memberId).request(request, payload);
@@ -315,6 +318,22 @@ final class NetworkTransport implements Transport {
 
     @Override
     public void close() {
+        close("it was closed");
+    }
+
+    /** From now on sends nothing (each call is refused with {@code why}); the connections close with {@link #close}. */
+    void refuseAll(String why) {
+        if (!closed) {
+            closedBecause = why;
+        }
+        closed = true;
+    }
+
+    /** Closes, with the reason later refusals give. Idempotent (the first reason stays). */
+    void close(String why) {
+        if (!closed) {
+            closedBecause = why;
+        }
         closed = true;
         for (Peer peer : peers.values()) {
             peer.close();

@@ -61,7 +61,7 @@ class MultiProcessClusterTest {
     }
 
     /** A member JVM on loopback joining through {@code seeds} (its own port included), its output in a temp file. */
-    private static MemberProcess member(String cluster, String name, int port, int... seeds) throws IOException {
+    static MemberProcess member(String cluster, String name, int port, int... seeds) throws IOException {
         List<String> seedList = new ArrayList<>();
         for (int seed : seeds) {
             seedList.add("127.0.0.1:" + seed);
@@ -73,11 +73,11 @@ class MultiProcessClusterTest {
                 Duration.ofSeconds(120)));
     }
 
-    private static Table table(MemberProcess member) {
+    static Table table(MemberProcess member) {
         return Table.parse("TABLE " + member.expect("table", "TABLE"));
     }
 
-    private static void awaitSettled(MemberProcess asked, String... members) {
+    static void awaitSettled(MemberProcess asked, String... members) {
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(500))
                 .until(() -> table(asked).settledOn(List.of(members)));
     }

@@ -179,14 +179,25 @@ public final class SlotTable {
                 marked.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** Epochs are counted in terms of 2^20 tables: a new coordinator starts the next term. */
+    public static final int TERM_BITS = 20;
+
     /**
-     * This table unchanged but for its epoch, one higher: what a new coordinator publishes first, so
-     * that its tables are newer than any its predecessor published.
+     * This table unchanged but for its epoch, the first of the next term: what a new coordinator
+     * publishes first. Its tables are newer than any its predecessor published, including the few a
+     * predecessor that was only paused (a zombie) may still publish before it learns it was replaced:
+     * those stay in the old term, below every table of the new one, so members ignore them and no
+     * two tables share an epoch (unless a zombie published 2^20 tables before stepping down).
      *
      * @return the new table
+     * @throws IllegalStateException if the epoch space is exhausted (2^43 terms)
      */
     public SlotTable successor() {
-        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, lost);
+        long term = (epoch >>> TERM_BITS) + 1;
+        if (term >= 1L << (63 - TERM_BITS)) {
+            throw new IllegalStateException("epoch " + epoch + " is in the last term");
+        }
+        return new SlotTable(term << TERM_BITS, owners, nodes, inMotion, pins, nextNodeId, lost);
     }
 
     /**
