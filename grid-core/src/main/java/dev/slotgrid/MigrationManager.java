@@ -174,6 +174,9 @@ final class MigrationManager {
 
     // ---------------------------------------------------------------- one slot, on a migration thread
 
+    /** Targets whose last move failed as unreachable: their further failures are not warned of again. */
+    private final java.util.Set<Integer> quietTargets = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private void run(SlotMigration migration) {
         running.incrementAndGet();
         Throwable failure = null;
@@ -188,15 +191,21 @@ final class MigrationManager {
         // Bookkeeping first: a caller woken by the future must find the migration counted.
         if (failure == null) {
             slotsDone.increment();
+            quietTargets.remove(migration.to);
         } else if (failure instanceof CancellationException) {
             slotsCancelled.increment();
         } else {
             slotsFailed.increment();
             if (failure instanceof MemberUnavailableException || failure instanceof IndeterminateOperationException
                     || failure instanceof TargetGone) {
-                // a member gone or unreachable: expected while the membership catches up; no stack trace per slot
-                LOG.log(System.Logger.Level.WARNING, "migration of slot " + migration.slot + " failed; the source keeps it: "
-                        + failure.getMessage());
+                // a member gone or unreachable: expected while the membership catches up; no stack trace, and one
+                // warning per target until a move to it succeeds again (a plan may send it thousands of slots)
+                boolean first = quietTargets.add(migration.to);
+                String text = "migration of slot " + migration.slot + " to member " + migration.to + " failed; the source"
+                        + " keeps it: " + failure.getMessage();
+                LOG.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, first ? text
+                        + " (further failures of moves to member " + migration.to + " are logged at DEBUG until one succeeds)"
+                        : text);
             } else {
                 LOG.log(System.Logger.Level.WARNING, "migration of slot " + migration.slot + " failed; the source keeps it",
                         failure);

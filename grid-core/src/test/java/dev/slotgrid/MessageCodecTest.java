@@ -205,6 +205,8 @@ class MessageCodecTest {
         all.add(new CoordinatorRequest.AcknowledgeLost());
         all.add(new CoordinatorRequest.MemberState());
         all.add(new CoordinatorRequest.NotCoordinator(0));
+        all.add(new CoordinatorRequest.MemberView(SlotTable.initial(List.of(new NodeInfo(0, "a", 1))), "a"));
+        all.add(new CoordinatorRequest.MemberView(null, null));
         all.add(new HotKeyStats(List.of(new HotKeyReport("node-a", "likes", "celebrity", 1_000.5, 0.5, 0.9, "salted")),
                 List.of(new HotKeyAction(1_700_000_000_000L, HotKeyAction.Type.NEAR_CACHE_ON, "likes", "celebrity",
                         "read-hot", true)), 1, 2, 3, 4, 5, 6, 7, 8));

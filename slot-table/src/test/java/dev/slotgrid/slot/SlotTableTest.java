@@ -40,6 +40,21 @@ class SlotTableTest {
     }
 
     @Test
+    void aSuccessor_startsTheNextTerm_aboveEveryTableItsPredecessorCouldStillPublish() {
+        SlotTable predecessor = SlotTable.initial(THREE).withOwner(0, 1).withOwner(1, 2); // epoch 3
+        SlotTable successor = predecessor.successor();
+        assertThat(successor.epoch()).isEqualTo(1L << SlotTable.TERM_BITS);
+        assertThat(successor.owners()).isEqualTo(predecessor.owners());
+        SlotTable zombie = predecessor;
+        for (int i = 0; i < 1_000; i++) { // a frozen coordinator that thaws and publishes on before it steps down
+            zombie = zombie.withOwner(i % 16384, i % 3);
+        }
+        assertThat(zombie.epoch()).isLessThan(successor.epoch());
+        assertThat(successor.successor().epoch()).isEqualTo(2L << SlotTable.TERM_BITS);
+        assertThat(successor.withOwner(5, 0).successor().epoch()).isEqualTo(2L << SlotTable.TERM_BITS);
+    }
+
+    @Test
     void badChanges_areRefusedWithAClearMessage() {
         SlotTable table = SlotTable.initial(THREE);
         assertThatThrownBy(() -> table.withoutNode(1)).isInstanceOf(IllegalArgumentException.class)
