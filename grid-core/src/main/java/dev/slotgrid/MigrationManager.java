@@ -194,10 +194,14 @@ final class MigrationManager {
             quietTargets.remove(migration.to);
         } else if (failure instanceof CancellationException) {
             slotsCancelled.increment();
+        } else if (failure instanceof TargetGone) {
+            // nothing was started: the request no longer applies (its target left while it was queued)
+            slotsCancelled.increment();
+            String why = failure.getMessage();
+            LOG.log(System.Logger.Level.DEBUG, () -> "migration of slot " + migration.slot + " dropped: " + why);
         } else {
             slotsFailed.increment();
-            if (failure instanceof MemberUnavailableException || failure instanceof IndeterminateOperationException
-                    || failure instanceof TargetGone) {
+            if (failure instanceof MemberUnavailableException || failure instanceof IndeterminateOperationException) {
                 // a member gone or unreachable: expected while the membership catches up; no stack trace, and one
                 // warning per target until a move to it succeeds again (a plan may send it thousands of slots)
                 boolean first = quietTargets.add(migration.to);

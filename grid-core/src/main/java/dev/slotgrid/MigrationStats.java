@@ -47,7 +47,10 @@ public final class MigrationStats {
         return slotsDone;
     }
 
-    /** @return migrations cancelled before their cutover (the source kept the slot) */
+    /**
+     * @return migrations cancelled before their cutover, and those dropped before they began because
+     *     their target had left the grid meanwhile (the source kept the slot)
+     */
     public long slotsCancelled() {
         return slotsCancelled;
     }
