@@ -77,6 +77,21 @@ class MultiProcessClusterTest {
         return Table.parse("TABLE " + member.expect("table", "TABLE"));
     }
 
+    /** A failure with what every member process printed appended, for its message. */
+    static AssertionError withOutputs(Throwable failure, List<MemberProcess> started) {
+        StringBuilder outputs = new StringBuilder();
+        for (MemberProcess member : started) {
+            outputs.append(member.output()).append('\n');
+        }
+        return new AssertionError(failure.getMessage() + "\n" + outputs, failure);
+    }
+
+    static void closeAll(List<MemberProcess> started) {
+        for (MemberProcess member : started) {
+            member.close();
+        }
+    }
+
     static void awaitSettled(MemberProcess asked, String... members) {
         await().atMost(SETTLE).pollInterval(Duration.ofMillis(500))
                 .until(() -> table(asked).settledOn(List.of(members)));
@@ -189,16 +204,10 @@ class MultiProcessClusterTest {
             await().atMost(SETTLE).until(() -> table(b).lost() == 0);
             assertThat(b.ask("put model after-loss yes")).isEqualTo("OK null");
         } catch (Throwable failure) {
-            StringBuilder outputs = new StringBuilder();
-            for (MemberProcess member : started) {
-                outputs.append(member.output()).append('\n');
-            }
-            throw new AssertionError(failure.getMessage() + "\n" + outputs, failure);
+            throw withOutputs(failure, started);
         } finally {
             drivers.shutdownNow();
-            for (MemberProcess member : started) {
-                member.close();
-            }
+            closeAll(started);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.slotgrid;
 
 import static dev.slotgrid.MultiProcessClusterTest.awaitSettled;
+import static dev.slotgrid.MultiProcessClusterTest.closeAll;
 import static dev.slotgrid.MultiProcessClusterTest.member;
 import static dev.slotgrid.MultiProcessClusterTest.table;
+import static dev.slotgrid.MultiProcessClusterTest.withOutputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -134,6 +136,25 @@ class NetworkBlipTest {
         });
     }
 
+    /**
+     * After an expulsion: the loss acknowledged through the coordinator, the expelled process
+     * replaced by a new one of the same name, the grid balanced again with nothing lost, and every
+     * key of the model read back through the new member.
+     */
+    private static MemberProcess replace(MemberProcess expelled, MemberProcess coordinator, Model model, long seed,
+            String cluster, int port, int[] ports, List<MemberProcess> started) throws Exception {
+        coordinator.expect("acknowledge-lost", "OK");
+        model.lossAcknowledged();
+        expelled.kill();
+        MemberProcess again = member(cluster, expelled.name(), port, ports);
+        started.add(again);
+        awaitBalanced(coordinator, "a", "b", "c");
+        assertThat(table(coordinator).lost()).isZero();
+        model.verify(again, seed);
+        assertThat(model.lost).as("nothing is lost any more").isEmpty();
+        return again;
+    }
+
     private static boolean viewSays(MemberProcess member, String what) {
         return member.expect("member", "MEMBER").contains(what);
     }
@@ -183,15 +204,7 @@ class NetworkBlipTest {
             assertThat(afterB[1]).as("keys of b's slots are refused as lost").isPositive();
 
             // b comes back as a new process: a new member with its share
-            a.expect("acknowledge-lost", "OK");
-            model.lossAcknowledged();
-            b.kill();
-            MemberProcess b2 = member(cluster, "b", ports[1], ports);
-            started.add(b2);
-            awaitBalanced(a, "a", "b", "c");
-            assertThat(table(a).lost()).isZero();
-            model.verify(b2, seed);
-            assertThat(model.lost).as("nothing is lost any more").isEmpty();
+            MemberProcess b2 = replace(b, a, model, seed, cluster, ports[1], ports, started);
 
             // 2. the coordinator a freezes under load through b: c (the oldest after a) takes over; a, thawed,
             //    steps down and is expelled
@@ -212,28 +225,15 @@ class NetworkBlipTest {
             int[] afterA = model.verify(b2, seed);
             assertThat(afterA[0]).isPositive();
             assertThat(afterA[1]).as("keys of a's slots are refused as lost").isPositive();
-            c.expect("acknowledge-lost", "OK");
-            model.lossAcknowledged();
-            a.kill();
-            MemberProcess a2 = member(cluster, "a", ports[0], ports);
-            started.add(a2);
-            awaitBalanced(c, "a", "b", "c");
+            MemberProcess a2 = replace(a, c, model, seed, cluster, ports[0], ports, started);
             assertThat(a2.ask("put model after-both 1")).isEqualTo("OK null");
             assertThat(c.ask("get model after-both")).isEqualTo("VALUE 1");
-            model.verify(a2, seed);
-            assertThat(model.lost).as("nothing is lost any more").isEmpty();
             noEpochConflict(seen, List.of(a2, b2, c));
         } catch (Throwable failure) {
-            StringBuilder outputs = new StringBuilder();
-            for (MemberProcess member : started) {
-                outputs.append(member.output()).append('\n');
-            }
-            throw new AssertionError(failure.getMessage() + "\n" + outputs, failure);
+            throw withOutputs(failure, started);
         } finally {
             pool.shutdownNow();
-            for (MemberProcess member : started) {
-                member.close();
-            }
+            closeAll(started);
         }
     }
 }
