@@ -3,7 +3,6 @@ package dev.slotgrid;
 import dev.slotgrid.slot.NodeInfo;
 import dev.slotgrid.slot.SlotTable;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,9 +23,11 @@ import java.util.concurrent.TimeoutException;
  * members that join, moves slots for them, drains members that leave, and reassigns the slots of
  * members that die (docs/architecture.md, "Across JVMs").
  *
- * <p>Other members ask the coordinator through {@link CoordinatorRequest}s; one that is not the
- * coordinator answers {@link CoordinatorRequest.NotCoordinator}, and the asker finds the new one
- * (the oldest member in Hazelcast's list) and asks again. A member that becomes the coordinator
+ * <p>Other members ask the coordinator through {@link CoordinatorRequest}s ({@link CoordinatorClient});
+ * one that is not the coordinator answers {@link CoordinatorRequest.NotCoordinator}, and the asker
+ * finds the new one (the oldest member in Hazelcast's list) and asks again. It takes over, and
+ * declares members dead, only with a {@link Quorum} of members that confirm it; a member declared
+ * dead while it still ran is expelled. A member that becomes the coordinator
  * continues from the highest epoch any member has seen, with the catalog, indexes and hot-key state
  * every member keeps (they learn each change), and abandons the migrations that were in flight.
  *
@@ -38,10 +39,9 @@ import java.util.concurrent.TimeoutException;
  * coordinator gives those slots to the survivors marked lost ({@link SlotLostException} on every
  * call) until an operator acknowledges the loss.
  */
-final class ClusteredMember implements GridControl, Coordinator {
+final class ClusteredMember {
 
     private static final System.Logger LOG = System.getLogger(ClusteredMember.class.getName());
-    private static final Duration FIND_COORDINATOR_TIMEOUT = Duration.ofSeconds(60);
 
     private final ClusterSettings settings;
     private final ControlParts.Settings controlSettings;
@@ -56,19 +56,21 @@ final class ClusteredMember implements GridControl, Coordinator {
     private final Map<String, UUID> incarnations = new ConcurrentHashMap<>();
     private final Set<Integer> admitting = ConcurrentHashMap.newKeySet();
     private final Set<Integer> draining = ConcurrentHashMap.newKeySet();
+    private final MembershipChanges changes;
+    private final CoordinatorService service;
     private volatile Member member;
     /** The control plane while this member coordinates; {@code null} otherwise. */
     private volatile ControlParts role;
     private volatile boolean stopping;
+    private final CoordinatorClient client = new CoordinatorClient(this);
     /** Set by {@link #leave()}: a table without this member is then the end of its drain, not an expulsion. */
     private volatile boolean leaving;
     /** Whether a table this member adopted has listed it (the coordinator lists a member just after admitting it). */
     private volatile boolean listed;
     /** Why this member was expelled (declared dead while it still ran); {@code null} while it is a member. */
     private volatile String expelled;
-    private static final int TABLES_KEPT = 64;
-    /** Epoch → digest of the tables this member adopted, oldest first (see {@link #view()}). */
-    private final java.util.LinkedHashMap<Long, Integer> adopted = new java.util.LinkedHashMap<>();
+    /** The last tables this member adopted, for {@link #view()}. */
+    private final AdoptedTables adopted = new AdoptedTables();
     /** Whether the last reconcile found no quorum (logged on the change only). */
     private boolean withoutQuorum;
 
@@ -81,7 +83,10 @@ final class ClusteredMember implements GridControl, Coordinator {
                 new InetSocketAddress(settings.bindAddress(), settings.dataPort()), settings.maxFrameBytes(),
                 settings.callTimeout().toNanos(), settings.maxInFlight(), this::addressOf, NetworkTransport::timeoutFor);
         this.cluster = new Cluster(builder.gridName(), config, names -> transport);
-        cluster.attachRemote(this);
+        this.changes = new MembershipChanges(cluster, transport, () -> member, addresses, incarnations, admitting,
+                draining);
+        this.service = new CoordinatorService(cluster, draining, changes);
+        cluster.attachRemote(client);
         transport.bind(-1, this::handle);
         this.events = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "slotgrid-" + settings.memberName() + "-membership");
@@ -156,10 +161,6 @@ final class ClusteredMember implements GridControl, Coordinator {
 
     /** This process's endpoint: the coordinator's requests when it is one, the member's otherwise. */
     private Object handle(Request request) {
-        String why = expelled;
-        if (why != null) {
-            throw new MemberUnavailableException(why);
-        }
         if (request instanceof CoordinatorRequest.Admit admit) {
             return admitMe(admit);
         }
@@ -172,9 +173,9 @@ final class ClusteredMember implements GridControl, Coordinator {
         if (request instanceof CoordinatorRequest coordinatorRequest) {
             ControlParts parts = role;
             if (parts == null) {
-                return new CoordinatorRequest.NotCoordinator(coordinatorId());
+                return new CoordinatorRequest.NotCoordinator(client.coordinatorId());
             }
-            return coordinate(parts, coordinatorRequest);
+            return service.serve(parts, coordinatorRequest);
         }
         Member me = member;
         if (me == null) {
@@ -196,94 +197,16 @@ final class ClusteredMember implements GridControl, Coordinator {
             expel(why);
             throw new MemberUnavailableException(why);
         }
-        Member me = new Member(admit.info(), cluster.config(), admit.table(), transport, this);
+        Member me = new Member(admit.info(), cluster.config(), admit.table(), transport, client);
         me.onTable(table -> followTable(me, table));
         transport.bind(admit.info().id(), this::handle);
         cluster.register(new GridNode(cluster, me));
-        remember(admit.table());
+        adopted.remember(admit.table());
         cluster.followTable(admit.table(), me, admitting);
         member = me;
         admitted.complete(me);
         LOG.log(System.Logger.Level.DEBUG, () -> "member '" + settings.memberName() + "' admitted as #" + admit.info().id());
         return null;
-    }
-
-    private Object coordinate(ControlParts parts, CoordinatorRequest request) {
-        if (request instanceof CoordinatorRequest.AssignMapId assign) {
-            return parts.control.mapId(assign.name(), assign.internal());
-        }
-        if (request instanceof CoordinatorRequest.LatestTable) {
-            return parts.control.latest();
-        }
-        if (request instanceof CoordinatorRequest.FoldBack fold) {
-            parts.hotKeys.foldBack(fold.mapId(), fold.key());
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.AddIndex add) {
-            parts.addIndex(add.mapName(), add.definition());
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.Migrate migrate) {
-            if (draining.contains(migrate.target())) {
-                throw new IllegalStateException("member #" + migrate.target() + " is leaving the grid; it takes no slots");
-            }
-            parts.migrate(migrate.slot(), migrate.target()).join();
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.CancelMigration cancel) {
-            return parts.cancelMigration(cancel.slot());
-        }
-        if (request instanceof CoordinatorRequest.MigrationCounters) {
-            return counts(parts.migrationStats());
-        }
-        if (request instanceof CoordinatorRequest.Rebalance) {
-            parts.rebalance().join();
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.DeclareMergeable declare) {
-            parts.declareMergeable(declare.mapId(), declare.merger());
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.NearCache near) {
-            parts.nearCache(near.mapId(), near.key(), near.on());
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.Salt salt) {
-            parts.salt(salt.mapId(), salt.key(), salt.parts());
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.Pin pin) {
-            return parts.pin(pin.mapId(), pin.key(), pin.naturalSlot(), pin.member());
-        }
-        if (request instanceof CoordinatorRequest.Unpin unpin) {
-            return parts.unpin(unpin.mapId(), unpin.key(), unpin.naturalSlot());
-        }
-        if (request instanceof CoordinatorRequest.HotKeyStatsQuery) {
-            return parts.hotKeyStats();
-        }
-        if (request instanceof CoordinatorRequest.IndexStatsQuery) {
-            return parts.indexStats();
-        }
-        if (request instanceof CoordinatorRequest.VerifyIndex verify) {
-            return parts.verifyIndex(verify.mapName(), verify.indexName());
-        }
-        if (request instanceof CoordinatorRequest.Leave leave) {
-            drain(parts, leave.member());
-            return null;
-        }
-        if (request instanceof CoordinatorRequest.AcknowledgeLost) {
-            parts.acknowledgeLostSlots();
-            parts.migrations.rebalance(cluster); // the slots that were lost move again (not awaited)
-            return null;
-        }
-        throw new IllegalArgumentException("unknown coordinator request " + request);
-    }
-
-    private static CoordinatorRequest.MigrationCounts counts(MigrationStats stats) {
-        return new CoordinatorRequest.MigrationCounts(stats.slotsDone(), stats.slotsCancelled(), stats.slotsFailed(),
-                stats.slotsInFlight(), Math.max(0, stats.slotsLeft() - stats.slotsInFlight()), stats.entriesMoved(),
-                stats.entriesPerSecond(), stats.entriesLeft(), stats.cutovers(), stats.cutoverP50Nanos(),
-                stats.cutoverP99Nanos(), stats.cutoverMaxNanos());
     }
 
     // ================================================================ membership: the coordinator's duties
@@ -334,6 +257,11 @@ final class ClusteredMember implements GridControl, Coordinator {
         }
         addresses.clear(); // looked up again from the new member list
         List<HazelcastMembership.Peer> peers = membership.members();
+        Map<String, HazelcastMembership.Peer> byName = new HashMap<>();
+        for (HazelcastMembership.Peer peer : peers) {
+            byName.put(peer.name(), peer);
+        }
+        Set<String> visible = byName.keySet();
         if (peers.isEmpty() || !peers.get(0).local()) {
             // another member coordinates; this one, if it did, was cut off and merged back younger
             stepDown("an older member is back in its membership");
@@ -343,7 +271,7 @@ final class ClusteredMember implements GridControl, Coordinator {
             if (peers.size() > 1) {
                 return; // the oldest but not admitted: an older grid's coordinator just left; it will be admitted by whoever
             }
-            String refusedBy = listeningSeed();
+            String refusedBy = membership.listeningSeed(settings);
             if (refusedBy != null) {
                 String why = "member '" + settings.memberName() + "' was not let into the cluster at seed " + refusedBy
                         + ": a member listens there but did not admit it (another cluster name or another shared secret)";
@@ -353,10 +281,6 @@ final class ClusteredMember implements GridControl, Coordinator {
             }
             found();
         } else {
-            Set<String> visible = new java.util.HashSet<>();
-            for (HazelcastMembership.Peer peer : peers) {
-                visible.add(peer.name());
-            }
             ControlParts current = role;
             if (!Quorum.holds(current != null ? current.control.latest() : member.table(), visible)) {
                 noQuorum(visible);
@@ -372,10 +296,6 @@ final class ClusteredMember implements GridControl, Coordinator {
         }
         ControlParts parts = role;
         SlotTable table = parts.control.latest();
-        Map<String, HazelcastMembership.Peer> byName = new HashMap<>();
-        for (HazelcastMembership.Peer peer : peers) {
-            byName.put(peer.name(), peer);
-        }
         List<NodeInfo> dead = new ArrayList<>();
         for (NodeInfo info : table.nodes()) {
             if (info.id() == member.id() || draining.contains(info.id())) {
@@ -391,57 +311,28 @@ final class ClusteredMember implements GridControl, Coordinator {
             // Declared dead only by a quorum that confirms this member as its coordinator: a coordinator
             // that was frozen sees the others vanish one by one as it thaws, and must not shrink the
             // grid around itself (each removal would make the next quorum smaller).
-            Set<String> confirmed = survey(peers, table).confirming;
+            Set<String> confirmed = survey(peers, table).confirming();
             if (!Quorum.holds(table, confirmed)) {
                 noQuorum(confirmed);
                 retryLater();
                 return;
             }
             for (NodeInfo info : dead) {
-                died(parts, info);
+                changes.died(parts, info);
             }
         }
         for (HazelcastMembership.Peer peer : peers) {
             if (!peer.local() && parts.control.latest().nodes().stream().noneMatch(n -> n.name().equals(peer.name()))) {
-                admit(parts, peer);
+                changes.admit(parts, peer);
             }
         }
-    }
-
-    /**
-     * A seed other than this member itself where something accepts connections although this member
-     * is alone in its membership: that cluster refused it (Hazelcast joins only members with the same
-     * cluster name, which carries the secret's tag), so founding a grid of its own would split one.
-     * {@code null} when no seed answers: this is the first member up.
-     */
-    private String listeningSeed() {
-        String self = settings.bindAddress() + ":" + membership.port();
-        for (String seed : settings.seeds()) {
-            int colon = seed.lastIndexOf(':');
-            String host = colon < 0 ? seed : seed.substring(0, colon);
-            int port = colon < 0 ? 5701 : Integer.parseInt(seed.substring(colon + 1));
-            if (seed.equals(self) || (port == membership.port() && isLocalAddress(host))) {
-                continue;
-            }
-            try (java.net.Socket probe = new java.net.Socket()) {
-                probe.connect(new InetSocketAddress(host, port), 1000);
-                return seed;
-            } catch (java.io.IOException nobody) {
-                // nothing listens there (yet)
-            }
-        }
-        return null;
-    }
-
-    private boolean isLocalAddress(String host) {
-        return host.equals(settings.bindAddress()) || host.equals("localhost") || host.equals("127.0.0.1");
     }
 
     /** The first member: a table with itself owning every slot, and the coordinator role. */
     private synchronized void found() {
         NodeInfo me = new NodeInfo(0, settings.memberName(), settings.weight());
         SlotTable initial = SlotTable.initial(List.of(me));
-        Member founder = new Member(me, cluster.config(), initial, transport, this);
+        Member founder = new Member(me, cluster.config(), initial, transport, client);
         founder.onTable(table -> followTable(founder, table));
         transport.bind(me.id(), this::handle);
         cluster.register(new GridNode(cluster, founder));
@@ -453,53 +344,8 @@ final class ClusteredMember implements GridControl, Coordinator {
         LOG.log(System.Logger.Level.DEBUG, () -> "member '" + me.name() + "' founded the grid");
     }
 
-    /** What the members the membership shows answered {@link CoordinatorRequest.MemberState}. */
-    private record Survey(SlotTable best, Set<String> confirming) {
-    }
-
-    /**
-     * Asks every member the membership shows that {@code known} lists, all at once, bounded by the
-     * failure timeout (one that cannot answer in that time is about to be declared dead itself):
-     * the newest table any of them has, and who confirms this member as the one it follows (the
-     * oldest in its own membership). This member confirms itself.
-     */
     private Survey survey(List<HazelcastMembership.Peer> peers, SlotTable known) {
-        Map<String, CompletableFuture<Object>> asked = new HashMap<>();
-        for (HazelcastMembership.Peer peer : peers) {
-            NodeInfo node = peer.local() ? null : known.nodes().stream().filter(n -> n.name().equals(peer.name()))
-                    .findFirst().orElse(null);
-            if (node != null) {
-                addresses.put(node.id(), peer.data());
-                try {
-                    asked.put(peer.name(), transport.send(node.id(), new CoordinatorRequest.MemberState()));
-                } catch (RuntimeException unreachable) {
-                    // counts as not confirming
-                }
-            }
-        }
-        SlotTable best = known;
-        Set<String> confirming = new java.util.HashSet<>();
-        confirming.add(settings.memberName());
-        long deadline = System.nanoTime() + settings.failureTimeout().toNanos();
-        for (Map.Entry<String, CompletableFuture<Object>> answer : asked.entrySet()) {
-            try {
-                Object reply = answer.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (reply instanceof CoordinatorRequest.MemberView view) {
-                    if (view.table() != null && view.table().epoch() > best.epoch()) {
-                        best = view.table();
-                    }
-                    if (settings.memberName().equals(view.oldest())) {
-                        confirming.add(answer.getKey());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (java.util.concurrent.ExecutionException | TimeoutException silent) {
-                answer.getValue().cancel(false); // a member that cannot answer has no newer table and confirms nothing
-            }
-        }
-        return new Survey(best, confirming);
+        return Survey.take(transport, settings.memberName(), settings.failureTimeout(), peers, known);
     }
 
     /** Reacts to the membership again in a second: a state that needs the others to catch up changes without an event. */
@@ -534,7 +380,7 @@ final class ClusteredMember implements GridControl, Coordinator {
             return;
         }
         role = null;
-        cluster.attachRemote(this);
+        cluster.attachRemote(client);
         parts.close();
         LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "' stops coordinating: " + why);
     }
@@ -549,14 +395,13 @@ final class ClusteredMember implements GridControl, Coordinator {
     private boolean succeed(List<HazelcastMembership.Peer> peers, Set<String> visible) {
         Member me = member;
         Survey survey = survey(peers, me.table());
-        SlotTable best = survey.best;
-        NodeInfo listed = best.node(me.id());
-        if (listed == null || !listed.name().equals(me.name())) {
+        SlotTable best = survey.best();
+        if (!lists(best, me)) {
             expel(expulsion(me, "the newest table of its grid (epoch " + best.epoch() + ") does not list it"));
             return false;
         }
-        if (!Quorum.holds(best, survey.confirming)) {
-            noQuorum(survey.confirming);
+        if (!Quorum.holds(best, survey.confirming())) {
+            noQuorum(survey.confirming());
             retryLater(); // the others may not have noticed the old coordinator's departure yet
             return false;
         }
@@ -584,28 +429,18 @@ final class ClusteredMember implements GridControl, Coordinator {
      * (but for its own graceful leave); tables between its admission and its listing do not list it yet.
      */
     private void followTable(Member me, SlotTable table) {
-        remember(table);
+        adopted.remember(table);
         cluster.followTable(table, me, admitting);
-        NodeInfo entry = table.node(me.id());
-        if (entry != null && entry.name().equals(me.name())) {
+        if (lists(table, me)) {
             listed = true;
         } else if (listed && !leaving && !stopping) {
             expel(expulsion(me, "table epoch " + table.epoch() + " no longer lists it"));
         }
     }
 
-    /** Keeps a digest of the owners and members of each table adopted, the last {@link #TABLES_KEPT}, for {@link #view()}. */
-    private void remember(SlotTable table) {
-        int digest = table.nodes().hashCode() * 31 + java.util.Arrays.hashCode(table.lostSlots());
-        for (int slot = 0; slot < SlotTable.SLOTS; slot++) {
-            digest = digest * 31 + table.ownerOf(slot);
-        }
-        synchronized (adopted) {
-            adopted.put(table.epoch(), digest);
-            if (adopted.size() > TABLES_KEPT) {
-                adopted.remove(adopted.keySet().iterator().next());
-            }
-        }
+    private static boolean lists(SlotTable table, Member me) {
+        NodeInfo entry = table.node(me.id());
+        return entry != null && entry.name().equals(me.name());
     }
 
     /**
@@ -614,15 +449,8 @@ final class ClusteredMember implements GridControl, Coordinator {
      */
     String view() {
         Member me = member;
-        StringBuilder tables = new StringBuilder();
-        synchronized (adopted) {
-            for (Map.Entry<Long, Integer> table : adopted.entrySet()) {
-                tables.append(tables.length() == 0 ? "" : ",").append(table.getKey()).append(':')
-                        .append(Integer.toHexString(table.getValue()));
-            }
-        }
         return "epoch=" + (me == null ? -1 : me.table().epoch()) + " coordinator=" + (role != null) + " expelled="
-                + (expelled != null) + " tables=" + tables;
+                + (expelled != null) + " tables=" + adopted;
     }
 
     private String expulsion(Member me, String evidence) {
@@ -645,9 +473,12 @@ final class ClusteredMember implements GridControl, Coordinator {
             expelled = why;
         }
         transport.refuseAll(why); // at once: nothing this member sends is served by the others any more
+        Member me = member;
+        transport.bind(me == null ? -1 : me.id(), request -> { // nor anything sent to it, local calls included
+            throw new MemberUnavailableException(why);
+        });
         LOG.log(System.Logger.Level.WARNING, why);
         Thread stopper = new Thread(() -> {
-            Member me = member;
             if (me != null) {
                 me.close();
             }
@@ -682,130 +513,6 @@ final class ClusteredMember implements GridControl, Coordinator {
         parts.control.update(table -> table.migratingTo(slot) >= 0 ? table.withoutMigration(slot) : table);
     }
 
-    /** A member joins: its id, its admission, what the others know, the table, its share of the slots. */
-    private void admit(ControlParts parts, HazelcastMembership.Peer peer) {
-        SlotTable table = parts.control.latest();
-        NodeInfo info = new NodeInfo(table.nextNodeId(), peer.name(), peer.weight());
-        addresses.put(info.id(), peer.data());
-        admitting.add(info.id());
-        try {
-            // Admitted first, then listed: a table or map published before it is listed is in what
-            // the admission or the sync below carries (both are sent after it is listed, or are newer).
-            transport.call(info.id(), new CoordinatorRequest.Admit(info, table));
-            cluster.register(new GridNode(cluster, member, info));
-            parts.syncNewMember(info.id());
-            parts.control.update(t -> t.withNode(info));
-            incarnations.put(peer.name(), peer.uuid());
-        } catch (RuntimeException e) {
-            GridNode view = cluster.byId(info.id());
-            if (view != null && !view.isLocal()) {
-                view.markGone();
-            }
-            throw e;
-        } finally {
-            admitting.remove(info.id());
-        }
-        LOG.log(System.Logger.Level.DEBUG, () -> "admitted '" + info.name() + "' as #" + info.id() + "; moving its share");
-        parts.migrations.rebalance(cluster);
-    }
-
-    /** A member is gone without draining its slots: they go to the survivors, marked lost (no copy survived). */
-    private void died(ControlParts parts, NodeInfo dead) {
-        LOG.log(System.Logger.Level.WARNING, "member '" + dead.name() + "' (#" + dead.id() + ") is gone; its slots"
-                + " are lost (no replicas) and are refused until the loss is acknowledged");
-        incarnations.remove(dead.name());
-        transport.forget(dead.id());
-        addresses.remove(dead.id());
-        GridNode view = cluster.byId(dead.id());
-        if (view != null && !view.isLocal()) {
-            view.markGone();
-        }
-        List<dev.slotgrid.slot.Move> interrupted = new ArrayList<>();
-        parts.control.update(current -> {
-            SlotTable table = current;
-            for (Map.Entry<Integer, dev.slotgrid.slot.Move> moving : current.migrations().entrySet()) {
-                dev.slotgrid.slot.Move move = moving.getValue();
-                if (move.to() == dead.id() || current.ownerOf(moving.getKey()) == dead.id()) {
-                    table = table.withoutMigration(moving.getKey()); // its source keeps it (or it is lost with it)
-                    interrupted.add(new dev.slotgrid.slot.Move(moving.getKey(), current.ownerOf(moving.getKey()), move.to()));
-                }
-            }
-            int[] slots = table.slotsOf(dead.id());
-            List<NodeInfo> survivors = new ArrayList<>(table.nodes());
-            survivors.removeIf(n -> n.id() == dead.id());
-            int[] owners = new int[slots.length];
-            int[] counts = new int[table.nextNodeId()];
-            for (NodeInfo survivor : survivors) {
-                counts[survivor.id()] = table.slotCount(survivor.id());
-            }
-            for (int i = 0; i < slots.length; i++) {
-                NodeInfo least = survivors.get(0);
-                for (NodeInfo survivor : survivors) {
-                    if (counts[survivor.id()] * (long) least.weight() < counts[least.id()] * (long) survivor.weight()) {
-                        least = survivor;
-                    }
-                }
-                owners[i] = least.id();
-                counts[least.id()]++;
-            }
-            return table.withLostOwners(slots, owners).withoutNode(dead.id());
-        });
-        for (dev.slotgrid.slot.Move move : interrupted) { // the living side of each interrupted migration undoes it
-            int living = move.to() == dead.id() ? move.from() : move.to();
-            Request undo = move.to() == dead.id() ? new MigrationRequest.CancelOutgoing(move.slot())
-                    : new MigrationRequest.AbortImport(move.slot());
-            try {
-                transport.call(living, undo);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "slot " + move.slot() + ": undoing its migration: " + e);
-            }
-        }
-    }
-
-    /** A member leaves gracefully: its slots move to the others first, then it leaves the table. */
-    private void drain(ControlParts parts, int leaving) {
-        draining.add(leaving);
-        try {
-            for (int round = 0;; round++) {
-                // removed only once it owns nothing and nothing moves to it: a migration that was queued
-                // before the drain may still hand it a slot after a round of moves
-                SlotTable after = parts.control.update(t -> t.node(leaving) != null && t.slotCount(leaving) == 0
-                        && t.migrations().values().stream().noneMatch(m -> m.to() == leaving) ? t.withoutNode(leaving) : t);
-                if (after.node(leaving) == null) {
-                    break;
-                }
-                if (round >= 8) {
-                    throw new IllegalStateException("member #" + leaving + " still owns slots after 8 rounds of moves");
-                }
-                SlotTable table = parts.control.latest();
-                List<NodeInfo> staying = new ArrayList<>(table.nodes());
-                staying.removeIf(n -> n.id() == leaving);
-                if (staying.isEmpty()) {
-                    throw new IllegalStateException("the last member cannot hand its slots to anyone");
-                }
-                dev.slotgrid.slot.Plan plan = dev.slotgrid.slot.PlacementPlanner.plan(table, staying);
-                CompletableFuture<?>[] moves = new CompletableFuture<?>[plan.moves().size()];
-                for (int i = 0; i < moves.length; i++) {
-                    dev.slotgrid.slot.Move move = plan.moves().get(i);
-                    moves[i] = parts.migrations.migrate(move.slot(), move.to());
-                }
-                try {
-                    CompletableFuture.allOf(moves).join();
-                } catch (java.util.concurrent.CompletionException failed) {
-                    LOG.log(System.Logger.Level.DEBUG, () -> "draining #" + leaving + ": a move failed, planning again: "
-                            + failed.getCause());
-                }
-            }
-            try {
-                transport.call(leaving, new ControlRequest.Leave());
-            } catch (RuntimeException gone) {
-                // it may already be stopping
-            }
-        } finally {
-            draining.remove(leaving);
-        }
-    }
-
     /** Graceful leave of this member: drained by the coordinator (itself, if it is), before it stops. */
     void leave() {
         Member me = member;
@@ -815,7 +522,7 @@ final class ClusteredMember implements GridControl, Coordinator {
         leaving = true;
         try {
             if (cluster.table().nodes().size() > 1) {
-                askCoordinator(new CoordinatorRequest.Leave(me.id()));
+                client.ask(new CoordinatorRequest.Leave(me.id()));
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "member '" + settings.memberName() + "' could not hand its slots over"
@@ -855,195 +562,39 @@ final class ClusteredMember implements GridControl, Coordinator {
         transport.close();
     }
 
-    // ================================================================ asking the coordinator
+    // ================================================================ for the coordinator client
 
-    /** The coordinator's member id as far as this member knows: the oldest member's, by name in the table. */
-    private int coordinatorId() {
-        List<HazelcastMembership.Peer> peers = membership.members();
-        if (peers.isEmpty()) {
-            return -1;
-        }
-        String oldest = peers.get(0).name();
-        Member me = member;
-        if (me == null) {
-            return -1;
-        }
-        for (NodeInfo info : me.table().nodes()) {
-            if (info.name().equals(oldest)) {
-                addresses.putIfAbsent(info.id(), peers.get(0).data());
-                return info.id();
-            }
-        }
-        return -1;
+    /** What the facade and this member ask of the control plane. */
+    CoordinatorClient client() {
+        return client;
     }
 
-    /** Sends a request to the coordinator, wherever it is now, following NotCoordinator answers (bounded). */
-    private Object askCoordinator(CoordinatorRequest request) {
-        String why = expelled;
-        if (why != null) {
-            throw new MemberUnavailableException(why);
-        }
-        long deadline = System.nanoTime() + FIND_COORDINATOR_TIMEOUT.toNanos();
-        RuntimeException last = null;
-        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
-            ControlParts parts = role;
-            if (parts != null) {
-                return coordinate(parts, request);
-            }
-            int coordinator = coordinatorId();
-            if (coordinator >= 0) {
-                try {
-                    Object reply = transport.call(coordinator, request);
-                    if (!(reply instanceof CoordinatorRequest.NotCoordinator)) {
-                        return reply;
-                    }
-                } catch (MemberUnavailableException e) {
-                    last = e; // it may be gone: the membership will say so
-                }
-            }
-            Backoff.pause(attempt);
-        }
-        throw new MemberUnavailableException("no coordinator answered " + request.getClass().getSimpleName() + " within "
-                + FIND_COORDINATOR_TIMEOUT.toSeconds() + " s", last);
+    Member member() {
+        return member;
     }
 
-    // ================================================================ Coordinator: what this member asks
-
-    @Override
-    public SlotTable latest() {
-        ControlParts parts = role;
-        if (parts != null) {
-            return parts.control.latest();
-        }
-        try {
-            return (SlotTable) askCoordinator(new CoordinatorRequest.LatestTable());
-        } catch (MemberUnavailableException e) {
-            return member.table(); // no coordinator now: route with what we have
-        }
+    CoordinatorService service() {
+        return service;
     }
 
-    @Override
-    public void foldBack(int mapId, Object key) {
-        askCoordinator(new CoordinatorRequest.FoldBack(mapId, key));
+    ControlParts role() {
+        return role;
     }
 
-    @Override
-    public int mapId(String name, boolean internal) {
-        Member me = member;
-        if (me != null) {
-            int known = me.catalog().find(name);
-            if (known >= 0) {
-                return known;
-            }
-        }
-        return (Integer) askCoordinator(new CoordinatorRequest.AssignMapId(name, internal));
+    /** Why this member was expelled, {@code null} while it is a member. */
+    String expelledWhy() {
+        return expelled;
     }
 
-    // ================================================================ GridControl: the facade's administration
-
-    @Override
-    public CompletableFuture<GridNode> addNode(String nodeName, int weight) {
-        throw new UnsupportedOperationException("a clustered member joins by starting its own process"
-                + " (SlotGrid.cluster()...start()); addNode is for an embedded grid");
+    List<HazelcastMembership.Peer> peers() {
+        return membership.members();
     }
 
-    @Override
-    public CompletableFuture<Void> removeNode(String nodeName) {
-        throw new UnsupportedOperationException("a clustered member leaves with SlotGrid.close() in its own process;"
-                + " removeNode is for an embedded grid");
+    NetworkTransport transport() {
+        return transport;
     }
 
-    @Override
-    public CompletableFuture<Void> rebalance() {
-        return CompletableFuture.runAsync(() -> askCoordinator(new CoordinatorRequest.Rebalance()));
-    }
-
-    @Override
-    public CompletableFuture<Void> migrate(int slot, int target) {
-        return CompletableFuture.runAsync(() -> askCoordinator(new CoordinatorRequest.Migrate(slot, target)));
-    }
-
-    @Override
-    public boolean cancelMigration(int slot) {
-        return (Boolean) askCoordinator(new CoordinatorRequest.CancelMigration(slot));
-    }
-
-    @Override
-    public MigrationStats migrationStats() {
-        CoordinatorRequest.MigrationCounts c = (CoordinatorRequest.MigrationCounts) askCoordinator(
-                new CoordinatorRequest.MigrationCounters());
-        return new MigrationStats(c.slotsDone(), c.slotsCancelled(), c.slotsFailed(), c.inFlight(), c.queued(),
-                c.entriesMoved(), c.entriesPerSecond(), c.entriesLeft(), c.cutovers(), c.cutoverP50Nanos(),
-                c.cutoverP99Nanos(), c.cutoverMaxNanos());
-    }
-
-    @Override
-    public void addIndex(String mapName, IndexDefinition definition) {
-        askCoordinator(new CoordinatorRequest.AddIndex(mapName, definition));
-    }
-
-    @Override
-    public List<IndexDefinition> indexes(String mapName) {
-        int mapId = mapId(MapCatalog.checkName(mapName), false);
-        List<IndexDefinition> ready = new ArrayList<>();
-        for (IndexDef def : member.indexes().of(mapId).all) {
-            if (def.state == IndexDef.READY) {
-                ready.add(def.definition);
-            }
-        }
-        return List.copyOf(ready);
-    }
-
-    @Override
-    public IndexStats indexStats() {
-        return IndexLag.stats(cluster);
-    }
-
-    @Override
-    public IndexVerification verifyIndex(String mapName, String indexName) {
-        return (IndexVerification) askCoordinator(new CoordinatorRequest.VerifyIndex(mapName, indexName));
-    }
-
-    @Override
-    public void declareMergeable(int mapId, String merger) {
-        askCoordinator(new CoordinatorRequest.DeclareMergeable(mapId, merger));
-    }
-
-    @Override
-    public void nearCache(int mapId, Object key, boolean on) {
-        askCoordinator(new CoordinatorRequest.NearCache(mapId, key, on));
-    }
-
-    @Override
-    public void salt(int mapId, Object key, int parts) {
-        askCoordinator(new CoordinatorRequest.Salt(mapId, key, parts));
-    }
-
-    @Override
-    public int pin(int mapId, Object key, int naturalSlot, int target) {
-        return (Integer) askCoordinator(new CoordinatorRequest.Pin(mapId, key, naturalSlot, target));
-    }
-
-    @Override
-    public boolean unpin(int mapId, Object key, int naturalSlot) {
-        return (Boolean) askCoordinator(new CoordinatorRequest.Unpin(mapId, key, naturalSlot));
-    }
-
-    @Override
-    public HotKeyStats hotKeyStats() {
-        return (HotKeyStats) askCoordinator(new CoordinatorRequest.HotKeyStatsQuery());
-    }
-
-    @Override
-    public void acknowledgeLostSlots() {
-        askCoordinator(new CoordinatorRequest.AcknowledgeLost());
-    }
-
-    @Override
-    public void close() {
-        ControlParts parts = role;
-        if (parts != null) {
-            parts.close();
-        }
+    void rememberAddress(int memberId, InetSocketAddress address) {
+        addresses.putIfAbsent(memberId, address);
     }
 }

@@ -122,6 +122,35 @@ final class HazelcastMembership implements AutoCloseable {
         return peers;
     }
 
+    /**
+     * A seed other than this member itself where something accepts connections although this member
+     * is alone in its membership: that cluster refused it (Hazelcast joins only members with the same
+     * cluster name, which carries the secret's tag), so founding a grid of its own would split one.
+     * {@code null} when no seed answers: this is the first member up. Probes each seed (1 s at most each).
+     */
+    String listeningSeed(ClusterSettings settings) {
+        String self = settings.bindAddress() + ":" + port();
+        for (String seed : settings.seeds()) {
+            int colon = seed.lastIndexOf(':');
+            String host = colon < 0 ? seed : seed.substring(0, colon);
+            int port = colon < 0 ? 5701 : Integer.parseInt(seed.substring(colon + 1));
+            if (seed.equals(self) || (port == port() && isLocalAddress(settings, host))) {
+                continue;
+            }
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new InetSocketAddress(host, port), 1000);
+                return seed;
+            } catch (java.io.IOException nobody) {
+                // nothing listens there (yet)
+            }
+        }
+        return null;
+    }
+
+    private static boolean isLocalAddress(ClusterSettings settings, String host) {
+        return host.equals(settings.bindAddress()) || host.equals("localhost") || host.equals("127.0.0.1");
+    }
+
     /** The membership's own port. */
     int port() {
         return hazelcast.getCluster().getLocalMember().getAddress().getPort();

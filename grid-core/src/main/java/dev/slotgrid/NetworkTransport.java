@@ -332,10 +332,7 @@ final class NetworkTransport implements Transport {
 
     /** Closes, with the reason later refusals give. Idempotent (the first reason stays). */
     void close(String why) {
-        if (!closed) {
-            closedBecause = why;
-        }
-        closed = true;
+        refuseAll(why);
         for (Peer peer : peers.values()) {
             peer.close();
         }

@@ -81,7 +81,7 @@ public final class SlotGrid implements AutoCloseable {
         this.cluster = clustered.cluster();
         this.queries = clustered.queries();
         this.parts = null;
-        this.control = clustered;
+        this.control = clustered.client();
         if (jmx != null) {
             jmx.registerGrid(this);
             jmx.registerNode(name, cluster.localMember());
