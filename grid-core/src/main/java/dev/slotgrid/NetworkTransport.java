@@ -383,7 +383,7 @@ final class NetworkTransport implements Transport {
             Channel channel = ctx.channel();
             if (request instanceof KeyRequest key && !key.type().isWrite()) {
                 // A single-key read never waits for anything (a map lookup, or a MOVED / TRYAGAIN answer):
-                // served here, it saves the thread handoff to the pool and back, a third of a remote get.
+                // served here, it saves the thread handoff to the pool and back (docs/benchmarks.md: -28% at p50).
                 serve(channel, correlation, request);
             } else {
                 handlers.execute(() -> serve(channel, correlation, request));
