@@ -43,6 +43,7 @@ public final class ClusterBuilder {
     private int weight = 1;
     private Duration failureTimeout = Duration.ofSeconds(10);
     private Duration callTimeout = Duration.ofSeconds(30);
+    private Duration spinWait = Duration.ofNanos(NetworkTransport.DEFAULT_SPIN_NANOS);
     private Duration joinTimeout = Duration.ofSeconds(60);
     private int maxInFlight = 4096;
     private int maxFrameBytes = 16 * 1024 * 1024;
@@ -195,6 +196,22 @@ public final class ClusterBuilder {
     }
 
     /**
+     * How long a synchronous call to another member spins on its reply before its thread parks
+     * (default 50 µs; zero: park at once). The spin runs only while the caller is the only one in
+     * this JVM waiting for a reply, so it costs at most this much of one core per call and never
+     * competes with other callers for the cores. On a loopback round trip it saves the wake-up of a
+     * parked thread: measured on 2 cores, a remote {@code get} from one thread goes from 32 µs to
+     * 29 µs mean, p50 from 38 µs to 32 µs ({@code docs/benchmarks.md}). Asynchronous calls never spin.
+     *
+     * @param spin zero to 1 ms
+     * @return this builder
+     */
+    public ClusterBuilder spinWait(Duration spin) {
+        this.spinWait = checkDuration(spin, "spinWait", Duration.ZERO, Duration.ofMillis(1));
+        return this;
+    }
+
+    /**
      * How long {@link #start()} waits to be admitted by the cluster's coordinator (default 60 s).
      *
      * @param timeout 1 s to 1 hour
@@ -338,7 +355,7 @@ public final class ClusterBuilder {
 
     ClusterSettings settings() {
         return new ClusterSettings(clusterName, memberName, secret, bindAddress, membershipPort, dataPort, List.copyOf(seeds),
-                weight, failureTimeout, callTimeout, maxInFlight, maxFrameBytes);
+                weight, failureTimeout, callTimeout, spinWait, maxInFlight, maxFrameBytes);
     }
 
     ControlParts.Settings controlSettings() {

@@ -16,10 +16,11 @@ import java.util.List;
  * @param weight the placement weight
  * @param failureTimeout how long a member may stay silent before it is declared dead
  * @param callTimeout how long a call to another member waits for its reply
+ * @param spinWait how long a synchronous call spins on its reply before it parks
  * @param maxInFlight requests outstanding to one member before callers wait
  * @param maxFrameBytes the largest data-plane frame accepted
  */
 record ClusterSettings(String clusterName, String memberName, String secret, String bindAddress, int membershipPort,
-        int dataPort, List<String> seeds, int weight, Duration failureTimeout, Duration callTimeout, int maxInFlight,
-        int maxFrameBytes) {
+        int dataPort, List<String> seeds, int weight, Duration failureTimeout, Duration callTimeout, Duration spinWait,
+        int maxInFlight, int maxFrameBytes) {
 }

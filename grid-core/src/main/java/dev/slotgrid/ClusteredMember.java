@@ -81,7 +81,8 @@ final class ClusteredMember {
         Handshake handshake = new Handshake(settings.clusterName(), settings.secret());
         this.transport = new NetworkTransport(new MessageCodec(builder.codecs()), handshake, settings.memberName(),
                 new InetSocketAddress(settings.bindAddress(), settings.dataPort()), settings.maxFrameBytes(),
-                settings.callTimeout().toNanos(), settings.maxInFlight(), this::addressOf, NetworkTransport::timeoutFor);
+                settings.callTimeout().toNanos(), settings.spinWait().toNanos(), settings.maxInFlight(),
+                this::addressOf, NetworkTransport::timeoutFor);
         this.cluster = new Cluster(builder.gridName(), config, names -> transport);
         this.changes = new MembershipChanges(cluster, transport, () -> member, addresses, incarnations, admitting,
                 draining);

@@ -39,7 +39,7 @@ final class LoopbackNetworkTransport implements Transport {
 
     private NetworkTransport listen(String name) {
         return new NetworkTransport(codec, handshake, name, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                MAX_FRAME_BYTES, CALL_TIMEOUT_NANOS, MAX_IN_FLIGHT, this::addressOf, NetworkTransport::timeoutFor);
+                MAX_FRAME_BYTES, CALL_TIMEOUT_NANOS, NetworkTransport.DEFAULT_SPIN_NANOS, MAX_IN_FLIGHT, this::addressOf, NetworkTransport::timeoutFor);
     }
 
     private InetSocketAddress addressOf(int memberId) {

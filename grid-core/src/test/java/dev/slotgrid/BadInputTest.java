@@ -665,6 +665,25 @@ class BadInputTest {
                 "cutoverTimeout must be positive");
     }
 
+    @Test
+    void clusterBuilder_eachBadValue_isNamed() {
+        ClusterBuilder builder = SlotGrid.cluster();
+        rejects(() -> builder.failureTimeout(Duration.ofSeconds(1)), IllegalArgumentException.class,
+                "failureTimeout must be between PT2S and PT10M, was PT1S");
+        rejects(() -> builder.callTimeout(Duration.ofMillis(1)), IllegalArgumentException.class,
+                "callTimeout must be between");
+        rejectsNull(() -> builder.spinWait(null), "spinWait must not be null");
+        rejects(() -> builder.spinWait(Duration.ofNanos(-1)), IllegalArgumentException.class,
+                "spinWait must be between PT0S and PT0.001S, was PT-0.000000001S");
+        rejects(() -> builder.spinWait(Duration.ofMillis(2)), IllegalArgumentException.class, "spinWait must be between");
+        rejects(() -> builder.maxInFlight(0), IllegalArgumentException.class, "maxInFlight must be between 1 and 1000000, was 0");
+        rejects(() -> builder.maxFrameBytes(1024), IllegalArgumentException.class, "maxFrameBytes must be between");
+        assertThatThrownBy(builder::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a clustered member needs a memberName");
+        builder.spinWait(Duration.ZERO).spinWait(Duration.ofMillis(1));
+        assertThat(builder.settings().spinWait()).isEqualTo(Duration.ofMillis(1));
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     @Test

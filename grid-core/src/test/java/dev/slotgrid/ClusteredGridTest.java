@@ -318,7 +318,7 @@ class ClusteredGridTest {
             InetSocketAddress data = a.clusteredMember().dataAddress();
             NetworkTransport wrong = new NetworkTransport(new MessageCodec(dev.slotgrid.spi.Codecs.defaults()),
                     new Handshake(a.clusteredMember().settings().clusterName(), "not-the-secret"), "intruder",
-                    new InetSocketAddress("127.0.0.1", 0), 1 << 20, TimeUnit.SECONDS.toNanos(5), 16, id -> data,
+                    new InetSocketAddress("127.0.0.1", 0), 1 << 20, TimeUnit.SECONDS.toNanos(5), 0, 16, id -> data,
                     (request, fallback) -> fallback);
             try {
                 assertThatThrownBy(() -> wrong.call(0, new ControlRequest.StatsQuery()))
