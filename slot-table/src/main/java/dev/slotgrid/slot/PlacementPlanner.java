@@ -134,13 +134,18 @@ public final class PlacementPlanner {
      * (each such choice saves a move), then by largest fractional share, then by id.
      */
     static int[] fairShares(NodeInfo[] nodes, int[] held) {
+        return fairShares(nodes, held, SLOTS);
+    }
+
+    /** As {@link #fairShares(NodeInfo[], int[])}, for {@code units} things to share instead of the slots. */
+    static int[] fairShares(NodeInfo[] nodes, int[] held, int units) {
         long total = totalWeight(List.of(nodes));
         int[] target = new int[nodes.length];
         long[] fraction = new long[nodes.length];
         int assigned = 0;
         List<Integer> roundable = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
-            long share = (long) SLOTS * nodes[i].weight();
+            long share = (long) units * nodes[i].weight();
             target[i] = (int) (share / total);
             fraction[i] = share % total;
             assigned += target[i];
@@ -151,7 +156,7 @@ public final class PlacementPlanner {
         roundable.sort(Comparator.<Integer>comparingInt(i -> held[i] > target[i] ? 0 : 1)
                 .thenComparing(i -> -fraction[i])
                 .thenComparingInt(i -> nodes[i].id()));
-        for (int k = 0, remainder = SLOTS - assigned; k < remainder; k++) {
+        for (int k = 0, remainder = units - assigned; k < remainder; k++) {
             target[roundable.get(k)]++;
         }
         return target;

@@ -42,15 +42,18 @@ public final class SlotTable {
     private final int nextNodeId;
     /** Slots whose data died with their owner, ascending; given to a survivor, served empty only once acknowledged. */
     private final int[] lost;
+    /** The backups of each slot; never the slot's owner, always registered nodes. */
+    private final Replicas replicas;
 
     private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes) {
-        this(epoch, owners, nodes, Map.of(), Map.of(), nodes.length == 0 ? 0 : nodes[nodes.length - 1].id() + 1, NO_SLOTS);
+        this(epoch, owners, nodes, Map.of(), Map.of(), nodes.length == 0 ? 0 : nodes[nodes.length - 1].id() + 1, NO_SLOTS,
+                Replicas.EMPTY);
     }
 
     private static final int[] NO_SLOTS = new int[0];
 
     private SlotTable(long epoch, short[][] owners, NodeInfo[] nodes, Map<Integer, Move> inMotion, Map<Object, Integer> pins,
-            int nextNodeId, int[] lost) {
+            int nextNodeId, int[] lost, Replicas replicas) {
         this.epoch = epoch;
         this.owners = owners;
         this.nodes = nodes;
@@ -59,6 +62,7 @@ public final class SlotTable {
         this.hasPins = !pins.isEmpty();
         this.nextNodeId = nextNodeId;
         this.lost = lost;
+        this.replicas = replicas;
     }
 
     /**
@@ -100,6 +104,20 @@ public final class SlotTable {
      */
     public static SlotTable restore(long epoch, short[] owners, List<NodeInfo> nodes, Map<Integer, Move> migrations,
             Map<Object, Integer> pins, int nextNodeId, int[] lost) {
+        return restore(epoch, owners, nodes, migrations, pins, nextNodeId, lost, Replicas.EMPTY);
+    }
+
+    /**
+     * A table rebuilt from its parts, backups included; validated as {@link #withReplicas} validates them.
+     *
+     * @param replicas as {@link #replicas()} gives them
+     * @return the table
+     * @throws IllegalArgumentException naming the first part that is wrong
+     * @see #restore(long, short[], List, Map, Map, int, int[])
+     */
+    public static SlotTable restore(long epoch, short[] owners, List<NodeInfo> nodes, Map<Integer, Move> migrations,
+            Map<Object, Integer> pins, int nextNodeId, int[] lost, Replicas replicas) {
+        Objects.requireNonNull(replicas, "replicas must not be null");
         Objects.requireNonNull(owners, "owners must not be null");
         Objects.requireNonNull(migrations, "migrations must not be null");
         Objects.requireNonNull(pins, "pins must not be null");
@@ -118,6 +136,7 @@ public final class SlotTable {
             throw new IllegalArgumentException("nextNodeId " + nextNodeId + " is not above every registered id");
         }
         Objects.requireNonNull(lost, "lost must not be null");
+        table.checkReplicas(replicas);
         int[] sortedLost = lost.clone();
         Arrays.sort(sortedLost);
         for (int slot : sortedLost) {
@@ -125,7 +144,7 @@ public final class SlotTable {
         }
         return new SlotTable(epoch, table.owners, table.nodes, migrations.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new TreeMap<>(migrations)), pins.isEmpty() ? Map.of() : Map.copyOf(pins),
-                nextNodeId, sortedLost.length == 0 ? NO_SLOTS : sortedLost);
+                nextNodeId, sortedLost.length == 0 ? NO_SLOTS : sortedLost, replicas);
     }
 
     /**
@@ -176,7 +195,91 @@ public final class SlotTable {
             motion = without(motion, slots[i]);
         }
         return new SlotTable(epoch + 1, chunked(flat), nodes, motion, pins, nextNodeId,
-                marked.stream().mapToInt(Integer::intValue).toArray());
+                marked.stream().mapToInt(Integer::intValue).toArray(), withoutOwners(replicas, flat));
+    }
+
+    /**
+     * The backups of every slot.
+     *
+     * @return the backups, {@link Replicas#EMPTY} for a table without replication
+     */
+    public Replicas replicas() {
+        return replicas;
+    }
+
+    /**
+     * This table with other backups, at epoch + 1.
+     *
+     * @param backups the new backups: registered nodes only, never a slot's owner
+     * @return the new table
+     * @throws IllegalArgumentException naming the first slot whose backup is unknown or its owner
+     * @throws NullPointerException if {@code backups} is {@code null}
+     */
+    public SlotTable withReplicas(Replicas backups) {
+        Objects.requireNonNull(backups, "backups must not be null");
+        checkReplicas(backups);
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, lost, backups);
+    }
+
+    /**
+     * This table after a node died, at epoch + 1: each slot it owned goes to its first backup (the
+     * copy is promoted, nothing moves), every copy it held is dropped, and every migration to or from
+     * it ends. A slot it owned that had no backup stays owned by it: its data died with it, and the
+     * caller gives it away as lost ({@link #withLostOwners}). The node stays registered.
+     *
+     * @param id the dead node's id
+     * @return the new table
+     * @throws IllegalArgumentException if no node has that id
+     */
+    public SlotTable withOwnerFailed(int id) {
+        requireNode(id);
+        short[] flat = owners();
+        short[][] ranks = replicas.toArrays();
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (flat[slot] == id && ranks.length > 0 && ranks[0][slot] != Replicas.NONE) {
+                flat[slot] = ranks[0][slot];
+                Replicas.removeFromSlot(ranks, slot, flat[slot]);
+            }
+            Replicas.removeFromSlot(ranks, slot, id);
+        }
+        Map<Integer, Move> motion = inMotion;
+        for (Move move : inMotion.values()) {
+            if (move.from() == id || move.to() == id) {
+                motion = without(motion, move.slot());
+            }
+        }
+        return new SlotTable(epoch + 1, chunked(flat), nodes, motion, pins, nextNodeId, lost, Replicas.adopt(ranks));
+    }
+
+    private static Replicas withoutOwners(Replicas backups, short[] layout) {
+        if (backups.count() == 0) {
+            return backups;
+        }
+        short[][] ranks = null;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (backups.isBackup(slot, layout[slot])) {
+                if (ranks == null) {
+                    ranks = backups.toArrays();
+                }
+                Replicas.removeFromSlot(ranks, slot, layout[slot]);
+            }
+        }
+        return ranks == null ? backups : Replicas.adopt(ranks);
+    }
+
+    private void checkReplicas(Replicas backups) {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            int owner = ownerOf(slot);
+            for (int r = 0; r < backups.count(); r++) {
+                int member = backups.backupOf(slot, r);
+                if (member == owner) {
+                    throw new IllegalArgumentException("the owner " + owner + " of slot " + slot + " cannot be its backup");
+                }
+                if (member != Replicas.NONE && indexOf(member) < 0) {
+                    throw new IllegalArgumentException("backup " + member + " of slot " + slot + " is not in the table");
+                }
+            }
+        }
     }
 
     /** Epochs are counted in terms of 2^20 tables: a new coordinator starts the next term. */
@@ -197,7 +300,7 @@ public final class SlotTable {
         if (term >= 1L << (63 - TERM_BITS)) {
             throw new IllegalStateException("epoch " + epoch + " is in the last term");
         }
-        return new SlotTable(term << TERM_BITS, owners, nodes, inMotion, pins, nextNodeId, lost);
+        return new SlotTable(term << TERM_BITS, owners, nodes, inMotion, pins, nextNodeId, lost, replicas);
     }
 
     /**
@@ -207,7 +310,7 @@ public final class SlotTable {
      * @return the new table
      */
     public SlotTable withoutLost() {
-        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, NO_SLOTS);
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, NO_SLOTS, replicas);
     }
 
     /**
@@ -348,7 +451,7 @@ public final class SlotTable {
         Objects.requireNonNull(node, "node must not be null");
         List<NodeInfo> all = new ArrayList<>(List.of(nodes));
         all.add(node);
-        return new SlotTable(epoch + 1, owners, registry(all), inMotion, pins, Math.max(nextNodeId, node.id() + 1), lost);
+        return new SlotTable(epoch + 1, owners, registry(all), inMotion, pins, Math.max(nextNodeId, node.id() + 1), lost, replicas);
     }
 
     /**
@@ -379,7 +482,7 @@ public final class SlotTable {
                         + move.slot() + "; finish or cancel it first");
             }
         }
-        return new SlotTable(epoch + 1, owners, registry(rest), inMotion, pins, nextNodeId, lost);
+        return new SlotTable(epoch + 1, owners, registry(rest), inMotion, pins, nextNodeId, lost, replicas.without(id));
     }
 
     /**
@@ -398,7 +501,13 @@ public final class SlotTable {
         short[] chunk = next[slot >>> CHUNK_BITS].clone();
         chunk[slot & (CHUNK - 1)] = (short) id;
         next[slot >>> CHUNK_BITS] = chunk;
-        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins, nextNodeId, lost);
+        Replicas backups = replicas;
+        if (backups.isBackup(slot, id)) {
+            short[][] ranks = backups.toArrays();
+            Replicas.removeFromSlot(ranks, slot, id);
+            backups = Replicas.adopt(ranks);
+        }
+        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins, nextNodeId, lost, backups);
     }
 
     /**
@@ -423,7 +532,7 @@ public final class SlotTable {
         }
         Map<Integer, Move> next = new TreeMap<>(inMotion);
         next.put(slot, new Move(slot, ownerOf(slot), to));
-        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next), pins, nextNodeId, lost);
+        return new SlotTable(epoch + 1, owners, nodes, Collections.unmodifiableMap(next), pins, nextNodeId, lost, replicas);
     }
 
     /**
@@ -437,7 +546,7 @@ public final class SlotTable {
         if (!inMotion.containsKey(slot)) {
             throw new IllegalArgumentException("slot " + slot + " is not in motion");
         }
-        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot), pins, nextNodeId, lost);
+        return new SlotTable(epoch + 1, owners, nodes, without(inMotion, slot), pins, nextNodeId, lost, replicas);
     }
 
     /**
@@ -486,7 +595,7 @@ public final class SlotTable {
         checkSlot(slot);
         Map<Object, Integer> next = new java.util.HashMap<>(pins);
         next.put(key, slot);
-        return new SlotTable(epoch + 1, owners, nodes, inMotion, Collections.unmodifiableMap(next), nextNodeId, lost);
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, Collections.unmodifiableMap(next), nextNodeId, lost, replicas);
     }
 
     /**
@@ -505,7 +614,7 @@ public final class SlotTable {
         Map<Object, Integer> next = new java.util.HashMap<>(pins);
         next.remove(key);
         return new SlotTable(epoch + 1, owners, nodes, inMotion, next.isEmpty() ? Map.of() : Collections.unmodifiableMap(next),
-                nextNodeId, lost);
+                nextNodeId, lost, replicas);
     }
 
     /**
@@ -565,7 +674,7 @@ public final class SlotTable {
         if (!inMotion.isEmpty()) {
             throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
-        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins, nextNodeId, lost);
+        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins, nextNodeId, lost, withoutOwners(replicas, layout));
     }
 
     /** Checks that a list of nodes and each of its elements is non-null, naming the argument. */
@@ -642,6 +751,9 @@ public final class SlotTable {
         }
         if (lost.length > 0) {
             sb.append(", lost=").append(lost.length).append(" slots");
+        }
+        if (replicas.count() > 0) {
+            sb.append(", backups=").append(replicas.count()).append(" per slot, ").append(replicas.holes()).append(" missing");
         }
         return sb.append('}').toString();
     }
