@@ -3,6 +3,7 @@ package dev.slotgrid;
 import dev.slotgrid.hotkey.HotKey;
 import dev.slotgrid.slot.Move;
 import dev.slotgrid.slot.NodeInfo;
+import dev.slotgrid.slot.Replicas;
 import dev.slotgrid.slot.SlotTable;
 import dev.slotgrid.spi.CodecException;
 import dev.slotgrid.spi.Codecs;
@@ -256,23 +257,7 @@ final class MessageCodec {
     private void writeTable(DataOutput out, SlotTable table, int depth) throws IOException {
         out.writeLong(table.epoch());
         out.writeInt(table.nextNodeId());
-        short[] owners = table.owners();
-        int runs = 0;
-        for (int i = 0; i < owners.length; i++) {
-            if (i == 0 || owners[i] != owners[i - 1]) {
-                runs++;
-            }
-        }
-        Codecs.writeLength(out, runs);
-        for (int i = 0; i < owners.length;) {
-            int end = i;
-            while (end < owners.length && owners[end] == owners[i]) {
-                end++;
-            }
-            out.writeShort(owners[i]);
-            Codecs.writeLength(out, end - i);
-            i = end;
-        }
+        writeRuns(out, table.owners());
         writeComponent(out, List.class, table.nodes(), depth);
         writeComponent(out, List.class, List.copyOf(table.migrations().values()), depth);
         Map<Object, Integer> pins = table.pins();
@@ -282,6 +267,50 @@ final class MessageCodec {
             out.writeInt(pin.getValue());
         }
         writeComponent(out, int[].class, table.lostSlots(), depth);
+        short[][] backups = table.replicas().toArrays();
+        out.writeByte(backups.length);
+        for (short[] rank : backups) {
+            writeRuns(out, rank);
+        }
+    }
+
+    /** A slot array as runs of equal ids: a few hundred bytes for a table's 16384 owners. */
+    private static void writeRuns(DataOutput out, short[] ids) throws IOException {
+        int runs = 0;
+        for (int i = 0; i < ids.length; i++) {
+            if (i == 0 || ids[i] != ids[i - 1]) {
+                runs++;
+            }
+        }
+        Codecs.writeLength(out, runs);
+        for (int i = 0; i < ids.length;) {
+            int end = i;
+            while (end < ids.length && ids[end] == ids[i]) {
+                end++;
+            }
+            out.writeShort(ids[i]);
+            Codecs.writeLength(out, end - i);
+            i = end;
+        }
+    }
+
+    private static short[] readRuns(DataInput in, String what) throws IOException {
+        short[] ids = new short[SlotTable.SLOTS];
+        int runs = length(in, what + " runs", 3);
+        int at = 0;
+        for (int r = 0; r < runs; r++) {
+            short id = in.readShort();
+            int run = Codecs.readLength(in, what + " run");
+            if (run < 1 || run > ids.length - at) {
+                throw new CodecException("a table's " + what + " runs cover more than " + ids.length + " slots");
+            }
+            java.util.Arrays.fill(ids, at, at + run, id);
+            at += run;
+        }
+        if (at != ids.length) {
+            throw new CodecException("a table's " + what + " runs cover " + at + " slots, not " + ids.length);
+        }
+        return ids;
     }
 
     // ================================================================ decoding
@@ -457,21 +486,7 @@ final class MessageCodec {
     private SlotTable readTable(DataInput in, int depth) throws IOException {
         long epoch = in.readLong();
         int nextNodeId = in.readInt();
-        short[] owners = new short[SlotTable.SLOTS];
-        int runs = length(in, "owner runs", 3);
-        int at = 0;
-        for (int r = 0; r < runs; r++) {
-            short owner = in.readShort();
-            int run = Codecs.readLength(in, "owner run");
-            if (run < 1 || run > owners.length - at) {
-                throw new CodecException("a table's owner runs cover more than " + owners.length + " slots");
-            }
-            java.util.Arrays.fill(owners, at, at + run, owner);
-            at += run;
-        }
-        if (at != owners.length) {
-            throw new CodecException("a table's owner runs cover " + at + " slots, not " + owners.length);
-        }
+        short[] owners = readRuns(in, "owner");
         List<Object> nodes = (List<Object>) readComponent(in, List.class, depth);
         List<Object> moves = (List<Object>) readComponent(in, List.class, depth);
         Map<Integer, Move> migrations = new LinkedHashMap<>();
@@ -488,6 +503,14 @@ final class MessageCodec {
             pins.put(key, in.readInt());
         }
         int[] lost = (int[]) readComponent(in, int[].class, depth);
+        int rankCount = in.readUnsignedByte();
+        if (rankCount > Replicas.MAX_BACKUPS) {
+            throw new CodecException("a table with " + rankCount + " backups per slot (at most " + Replicas.MAX_BACKUPS + ")");
+        }
+        short[][] ranks = new short[rankCount][];
+        for (int r = 0; r < rankCount; r++) {
+            ranks[r] = readRuns(in, "backup");
+        }
         List<NodeInfo> infos = new ArrayList<>();
         for (Object node : nodes) {
             if (!(node instanceof NodeInfo info)) {
@@ -496,7 +519,8 @@ final class MessageCodec {
             infos.add(info);
         }
         try {
-            return SlotTable.restore(epoch, owners, infos, migrations, pins, nextNodeId, lost == null ? new int[0] : lost);
+            return SlotTable.restore(epoch, owners, infos, migrations, pins, nextNodeId, lost == null ? new int[0] : lost,
+                    Replicas.of(ranks));
         } catch (IllegalArgumentException e) {
             throw new CodecException("invalid slot table: " + e.getMessage(), e);
         }

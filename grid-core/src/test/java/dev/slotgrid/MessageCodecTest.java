@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.slotgrid.hotkey.HotKey;
 import dev.slotgrid.slot.Move;
 import dev.slotgrid.slot.NodeInfo;
+import dev.slotgrid.slot.ReplicaPlanner;
 import dev.slotgrid.slot.SlotTable;
 import dev.slotgrid.spi.Codec;
 import dev.slotgrid.spi.CodecException;
@@ -57,8 +58,9 @@ class MessageCodecTest {
         SlotTable table = SlotTable.initial(List.of(A, B, C));
         int slot = 777;
         table = table.withMigration(slot, (table.ownerOf(slot) + 1) % 3);
-        return table.withPin(new KeyDirectory.PinnedKey(4, "hot"), 12_000).withPin(new KeyDirectory.PinnedKey(5,
+        table = table.withPin(new KeyDirectory.PinnedKey(4, "hot"), 12_000).withPin(new KeyDirectory.PinnedKey(5,
                 ByteArrayKey.wrapping(new byte[] {9, 8, 7})), 3);
+        return ReplicaPlanner.plan(table, List.of(A, B, C), 2).target();
     }
 
     private static final Object BYTES_KEY = ByteArrayKey.wrapping(new byte[] {0, -1, 127, -128, 42});
@@ -303,7 +305,11 @@ class MessageCodecTest {
         assertThat(decoded.nodes()).containsExactly(A, B, C);
         assertThat(decoded.migrations()).isEqualTo(table.migrations()).hasSize(1);
         assertThat(decoded.pins()).isEqualTo(table.pins()).hasSize(2);
+        assertThat(decoded.replicas()).isEqualTo(table.replicas());
+        assertThat(decoded.replicas().count()).isEqualTo(2);
+        assertThat(decoded.replicas().holes()).isZero(); // three members: each slot backed by both others
     }
+
 
     /** IndexStats.Node is the grid's own payload; it must travel whatever codecs the user configured. */
     @Test
