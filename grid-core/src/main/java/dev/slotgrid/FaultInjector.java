@@ -32,6 +32,8 @@ public final class FaultInjector {
         QUERY,
         /** Hot-key reports, near-cache and salting changes. */
         HOT_KEY,
+        /** Replication batches from a slot's owner to its backups. */
+        REPLICA,
         /** Everything else: map catalog, stats, key moves. */
         CONTROL
     }
@@ -107,6 +109,9 @@ public final class FaultInjector {
         }
         if (request instanceof HotKeyRequest) {
             return Kind.HOT_KEY;
+        }
+        if (request instanceof ReplicaRequest) {
+            return Kind.REPLICA;
         }
         return Kind.CONTROL;
     }

@@ -18,10 +18,11 @@ import java.time.Duration;
  * @param hotKeyDetection whether each member samples the keys it executes
  * @param nearCacheTtl how long a near-cached copy may be read
  * @param indexOutboxCapacity GLOBAL index updates a member's outbox holds before writers wait
+ * @param backups copies of each slot besides its owner's, each write confirmed by all of them
  */
 record GridConfig(String gridName, Partitioner partitioner, StoreProvider storeProvider, GridPlugins plugins,
         int maxRedirects, long cutoverTimeoutNanos, boolean batching, boolean hotKeyDetection, Duration nearCacheTtl,
-        int indexOutboxCapacity) {
+        int indexOutboxCapacity, int backups) {
 
     int slotOf(Object key) {
         return Partitioner.checkedSlotOf(partitioner, key);

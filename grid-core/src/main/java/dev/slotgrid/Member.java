@@ -38,6 +38,7 @@ final class Member implements Transport.Endpoint {
     private final MemberMigrations migrations;
     private final MemberIndexes indexes;
     private final MemberHotKeys hotKeys;
+    private final MemberReplicas replicas;
     private volatile SlotTable table;
     private volatile boolean left;
     /** Told of each table this member adopts (a clustered member keeps its view of the others to it). */
@@ -53,11 +54,13 @@ final class Member implements Transport.Endpoint {
         this.migrations = new MemberMigrations(this);
         this.indexes = new MemberIndexes(this);
         this.hotKeys = new MemberHotKeys(this);
+        this.replicas = new MemberReplicas(this);
         for (int slot = 0; slot < SLOTS; slot++) {
             if (initial.ownerOf(slot) == info.id()) {
                 stores.set(slot, newOwnedStore(slot, initial.epoch()));
             }
         }
+        replicas.createEmpty(initial);
     }
 
     int id() {
@@ -138,6 +141,9 @@ final class Member implements Transport.Endpoint {
         if (request instanceof DirectoryRequest directory) {
             return handleDirectory(directory);
         }
+        if (request instanceof ReplicaRequest.Apply batch) {
+            return replicas.apply(batch);
+        }
         return handleControl((ControlRequest) request);
     }
 
@@ -199,6 +205,7 @@ final class Member implements Transport.Endpoint {
         }
         Object result;
         IndexedWrite indexed = null;
+        Replication.Pending pending = null;
         int mapId = request.mapId();
         try {
             // read inside admission: IndexCoordinator.addIndex relies on it (see MemberIndexes)
@@ -210,7 +217,10 @@ final class Member implements Transport.Endpoint {
                 result = indexed.apply(store.writeMap(mapId));
             }
         } finally {
-            store.exit(mapId, request.key());
+            pending = store.exit(mapId, request.key());
+        }
+        if (pending != null) {
+            store.replication().await(pending);
         }
         if (indexed != null) {
             indexed.afterExit();
@@ -282,6 +292,7 @@ final class Member implements Transport.Endpoint {
         }
         Object result;
         IndexedWrite indexed = null;
+        Replication.Pending pending = null;
         try {
             IndexSet set = indexes.of(mapId); // inside admission, as in execute
             if (set.isEmpty()) {
@@ -291,7 +302,10 @@ final class Member implements Transport.Endpoint {
                 result = indexed.apply(store.writeMap(mapId));
             }
         } finally {
-            store.exit(mapId, key);
+            pending = store.exit(mapId, key);
+        }
+        if (pending != null) {
+            store.replication().await(pending);
         }
         if (indexed != null) {
             indexed.afterExit();
@@ -375,6 +389,7 @@ final class Member implements Transport.Endpoint {
             }
             synchronized (this) { // table changes are rare; the hot path only reads the volatile field
                 if (table == current) {
+                    replicas.adopt(current, newer);
                     adoptLostSlots(current, newer);
                     table = newer;
                     break;
@@ -495,7 +510,19 @@ final class Member implements Transport.Endpoint {
     }
 
     SlotStore newOwnedStore(int slot, long epoch) {
-        return SlotStore.owned(slot, epoch, opener(slot), trackReaders);
+        return attachReplication(SlotStore.owned(slot, epoch, opener(slot), trackReaders));
+    }
+
+    /** Gives a store this member now owns its replication stream, in a grid with backups; before it serves writes. */
+    SlotStore attachReplication(SlotStore store) {
+        if (config.backups() > 0) {
+            store.replicateWith(new Replication(this, store));
+        }
+        return store;
+    }
+
+    MemberReplicas replicas() {
+        return replicas;
     }
 
     SlotStore newImportingStore(int slot, int from) {

@@ -84,10 +84,16 @@ final class MemberMigrations {
             SlotStore store = source(slot).store;
             store.seal();
             store.awaitNoWriters(seal.timeoutNanos(), "the migration is abandoned and the source keeps the slot");
+            Replication stream = store.replication();
+            if (stream != null) {
+                stream.drain(); // the backups then hold what the target receives, and the target's stream goes on from it
+            }
             return null;
         }
         if (request instanceof MigrationRequest.Activate activate) {
-            member.store(slot).activate(activate.epoch());
+            SlotStore store = member.store(slot);
+            member.attachReplication(store); // before it serves writers
+            store.activate(activate.epoch());
             incoming.remove(slot);
             return null;
         }

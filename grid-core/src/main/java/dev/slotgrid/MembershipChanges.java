@@ -72,7 +72,7 @@ final class MembershipChanges {
     /** A member is gone without draining its slots: they go to the survivors, marked lost (no copy survived). */
     void died(ControlParts parts, NodeInfo dead) {
         LOG.log(System.Logger.Level.WARNING, "member '" + dead.name() + "' (#" + dead.id() + ") is gone; its slots"
-                + " are lost (no replicas) and are refused until the loss is acknowledged");
+                + " go to their backups, and those without one are lost and refused until the loss is acknowledged");
         incarnations.remove(dead.name());
         transport.forget(dead.id());
         addresses.remove(dead.id());
@@ -81,38 +81,15 @@ final class MembershipChanges {
             view.markGone();
         }
         List<dev.slotgrid.slot.Move> interrupted = new ArrayList<>();
-        parts.control.update(current -> {
-            SlotTable table = current;
-            for (Map.Entry<Integer, dev.slotgrid.slot.Move> moving : current.migrations().entrySet()) {
-                dev.slotgrid.slot.Move move = moving.getValue();
-                if (move.to() == dead.id() || current.ownerOf(moving.getKey()) == dead.id()) {
-                    table = table.withoutMigration(moving.getKey()); // its source keeps it (or it is lost with it)
-                    interrupted.add(new dev.slotgrid.slot.Move(moving.getKey(), current.ownerOf(moving.getKey()), move.to()));
-                }
-            }
-            int[] slots = table.slotsOf(dead.id());
-            List<NodeInfo> survivors = new ArrayList<>(table.nodes());
-            survivors.removeIf(n -> n.id() == dead.id());
-            int[] owners = new int[slots.length];
-            int[] counts = new int[table.nextNodeId()];
-            for (NodeInfo survivor : survivors) {
-                counts[survivor.id()] = table.slotCount(survivor.id());
-            }
-            for (int i = 0; i < slots.length; i++) {
-                NodeInfo least = survivors.get(0);
-                for (NodeInfo survivor : survivors) {
-                    if (counts[survivor.id()] * (long) least.weight() < counts[least.id()] * (long) survivor.weight()) {
-                        least = survivor;
-                    }
-                }
-                owners[i] = least.id();
-                counts[least.id()]++;
-            }
-            return table.withLostOwners(slots, owners).withoutNode(dead.id());
-        });
-        for (dev.slotgrid.slot.Move move : interrupted) { // the living side of each interrupted migration undoes it
-            int living = move.to() == dead.id() ? move.from() : move.to();
-            Request undo = move.to() == dead.id() ? new MigrationRequest.CancelOutgoing(move.slot())
+        parts.control.update(current -> afterDeath(current, dead.id(), interrupted));
+        undoInterrupted(transport, dead.id(), interrupted);
+    }
+
+    /** The living side of each migration a death interrupted undoes it; failures are logged, not thrown. */
+    static void undoInterrupted(Transport transport, int deadId, List<dev.slotgrid.slot.Move> interrupted) {
+        for (dev.slotgrid.slot.Move move : interrupted) {
+            int living = move.to() == deadId ? move.from() : move.to();
+            Request undo = move.to() == deadId ? new MigrationRequest.CancelOutgoing(move.slot())
                     : new MigrationRequest.AbortImport(move.slot());
             try {
                 transport.call(living, undo);
@@ -120,6 +97,45 @@ final class MembershipChanges {
                 LOG.log(System.Logger.Level.DEBUG, () -> "slot " + move.slot() + ": undoing its migration: " + e);
             }
         }
+    }
+
+    /**
+     * The table after a member died: migrations to or from it end (recorded in {@code interrupted},
+     * for the living side to undo), each slot it owned goes to its first backup, and the slots with
+     * no backup go to the survivors with the fewest slots for their weight, marked lost; the member
+     * leaves the registry. Used by a clustered coordinator when Hazelcast declares a member dead and
+     * by an embedded grid told so ({@link SlotGrid#declareDead}).
+     */
+    static SlotTable afterDeath(SlotTable current, int deadId, List<dev.slotgrid.slot.Move> interrupted) {
+        interrupted.clear(); // update() may call this more than once
+        SlotTable table = current;
+        for (Map.Entry<Integer, dev.slotgrid.slot.Move> moving : current.migrations().entrySet()) {
+            dev.slotgrid.slot.Move move = moving.getValue();
+            if (move.to() == deadId || current.ownerOf(moving.getKey()) == deadId) {
+                table = table.withoutMigration(moving.getKey()); // its source keeps it (or it is lost with it)
+                interrupted.add(new dev.slotgrid.slot.Move(moving.getKey(), current.ownerOf(moving.getKey()), move.to()));
+            }
+        }
+        table = table.withOwnerFailed(deadId);
+        int[] slots = table.slotsOf(deadId);
+        List<NodeInfo> survivors = new ArrayList<>(table.nodes());
+        survivors.removeIf(n -> n.id() == deadId);
+        int[] owners = new int[slots.length];
+        int[] counts = new int[table.nextNodeId()];
+        for (NodeInfo survivor : survivors) {
+            counts[survivor.id()] = table.slotCount(survivor.id());
+        }
+        for (int i = 0; i < slots.length; i++) {
+            NodeInfo least = survivors.get(0);
+            for (NodeInfo survivor : survivors) {
+                if (counts[survivor.id()] * (long) least.weight() < counts[least.id()] * (long) survivor.weight()) {
+                    least = survivor;
+                }
+            }
+            owners[i] = least.id();
+            counts[least.id()]++;
+        }
+        return table.withLostOwners(slots, owners).withoutNode(deadId);
     }
 
     /** A member leaves gracefully: its slots move to the others first, then it leaves the table. */

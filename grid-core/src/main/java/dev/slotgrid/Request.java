@@ -16,7 +16,7 @@ package dev.slotgrid;
  * caches, salting, reports) and {@link DirectoryRequest} (moving a key between slots).
  */
 sealed interface Request permits KeyRequest, BatchRequest, ControlRequest, MigrationRequest, IndexRequest, QueryRequest,
-        HotKeyRequest, DirectoryRequest, CoordinatorRequest {
+        HotKeyRequest, DirectoryRequest, CoordinatorRequest, ReplicaRequest {
 
     /**
      * A request that carries a reference only a callee in the same heap can use (a user's function).

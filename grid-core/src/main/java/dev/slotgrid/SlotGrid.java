@@ -57,7 +57,10 @@ public final class SlotGrid implements AutoCloseable {
         GridConfig config = builder.config(name);
         this.cluster = new Cluster(name, config, names -> builder.transport(config, names));
         List<NodeInfo> infos = builder.nodeInfos();
-        SlotTable initial = SlotTable.initial(infos);
+        SlotTable laidOut = SlotTable.initial(infos);
+        // an empty grid: every copy exists (empty) from the start
+        SlotTable initial = config.backups() == 0 ? laidOut
+                : dev.slotgrid.slot.ReplicaPlanner.plan(laidOut, infos, config.backups()).target();
         this.parts = new ControlParts(cluster, initial, builder.controlSettings(), this::startMember, this::memberLeft);
         this.control = parts;
         this.queries = cluster.queries();
@@ -608,6 +611,19 @@ public final class SlotGrid implements AutoCloseable {
             jmx.registerNode(name(), node);
         }
         return node;
+    }
+
+    /**
+     * Tells an embedded grid that one of its members died (for tests of failover: a member in one
+     * JVM does not die by itself; the test cuts it off with a {@link FaultInjector} first). What a
+     * clustered coordinator does when Hazelcast declares a member dead: each of its slots goes to
+     * its first backup, those without one to the survivors as lost, its migrations are undone.
+     */
+    void declareDead(String nodeName) {
+        GridNode node = cluster.node(nodeName);
+        List<dev.slotgrid.slot.Move> interrupted = new java.util.ArrayList<>();
+        parts.control.update(current -> MembershipChanges.afterDeath(current, node.id(), interrupted));
+        MembershipChanges.undoInterrupted(cluster.transport(), node.id(), interrupted);
     }
 
     private void memberLeft(GridNode node) {

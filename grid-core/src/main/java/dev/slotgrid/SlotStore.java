@@ -98,6 +98,8 @@ final class SlotStore {
     private final int importingFrom;
     /** Keys written while MIGRATING or SEALED; set before the state becomes MIGRATING. */
     private volatile MpscUnboundedXaddArrayQueue<Change> changeLog;
+    /** The owner's stream to the slot's backups; {@code null} in a grid without backups. */
+    private volatile Replication replication;
 
     /** A key written during a migration, to be shipped again with its current value. */
     record Change(int mapId, Object key) {
@@ -353,8 +355,17 @@ final class SlotStore {
         WORD.getAndAdd(this, -1L);
     }
 
-    /** Leaves after {@link #tryEnter} admitted; logs the key if a migration can need it. */
-    void exit(int mapId, Object key) {
+    /**
+     * Leaves after {@link #tryEnter} admitted; logs the key if a migration can need it, and offers it
+     * to the slot's replication, if the slot has one (before leaving: a seal's wait for the writers
+     * inside therefore covers the offer, and the cutover's {@link Replication#drain} ships it).
+     *
+     * @return what to wait for before the write is acknowledged ({@link Replication#await}), or
+     *     {@code null} if the slot is not replicated
+     */
+    Replication.Pending exit(int mapId, Object key) {
+        Replication stream = replication;
+        Replication.Pending pending = stream == null ? null : stream.offer(mapId, key);
         boolean logged = false;
         for (;;) {
             long w = word;
@@ -367,9 +378,18 @@ final class SlotStore {
                 logged = true;
             }
             if (WORD.compareAndSet(this, w, w - 1)) {
-                return;
+                return pending;
             }
         }
+    }
+
+    /** The slot's replication to its backups, or {@code null}; set before the store serves writers. */
+    Replication replication() {
+        return replication;
+    }
+
+    void replicateWith(Replication stream) {
+        this.replication = stream;
     }
 
     // ---------------------------------------------------------------- migration transitions

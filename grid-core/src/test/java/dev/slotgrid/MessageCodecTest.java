@@ -168,6 +168,9 @@ class MessageCodecTest {
         all.add(new DirectoryRequest.SealForKeyMove(500, 3, "hot", 1_000L));
         all.add(new DirectoryRequest.SealedValue(true, "value"));
         all.add(new DirectoryRequest.SealedValue(false, null));
+        all.add(new ReplicaRequest.Apply(700, 2, 1L << 20, 41, new int[] {3, 3, 4}, new Object[] {"k1", BYTES_KEY, 7L},
+                new Object[] {"v1", null, 12L}));
+        all.add(new ReplicaRequest.Refused(700, 5, "owner epoch 3 is older than 5, the stream this copy follows"));
         all.add(new DirectoryRequest.UnsealAfterKeyMove(500, 31L));
         all.add(new KeyDirectory.PinnedKey(3, "hot"));
         // replies and the remaining payloads

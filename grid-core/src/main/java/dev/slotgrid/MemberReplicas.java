@@ -1,0 +1,161 @@
+package dev.slotgrid;
+
+import dev.slotgrid.slot.SlotTable;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * One member's role as a backup (docs/architecture.md, "Replicas"): a copy of each slot its table
+ * names it a backup of, kept by the owner's {@link Replication} stream, and promoted to the slot's
+ * store when a table makes this member the owner without a migration (the owner died).
+ *
+ * <p>A copy is an {@link SlotStore#importing} store, invisible to clients, written like a migration
+ * target's ({@link MemberIndexes#importPut}, which keeps its LOCAL indexes), so a promotion is an
+ * activation. Rules of {@link #apply}, in order:
+ * <ul>
+ *   <li>no copy here: refused (this member is not, or no longer, a backup of the slot);
+ *   <li>a copy that missed a batch (broken): refused; it is never promoted, the slot is lost instead;
+ *   <li>a batch from an older owner epoch than the copy follows, or from a member this member's
+ *       table no longer names the owner at a newer epoch than the batch: refused, the copy stays
+ *       whole (the fence: a replaced owner cannot get a write confirmed);
+ *   <li>a newer owner epoch: a new stream, which must start at batch 0 (the previous owner drained
+ *       its stream before handing over, so the copy is what the new owner holds);
+ *   <li>a batch out of order: refused, and the copy is broken.
+ * </ul>
+ *
+ * <p>Thread-safe: a copy's batches are applied under its lock, one at a time (the owner sends them
+ * one at a time anyway); promotion and drops happen under the member's table lock.
+ */
+final class MemberReplicas {
+
+    private static final int SLOTS = SlotTable.SLOTS;
+
+    /** A slot's copy and where it is in its owner's stream. */
+    private static final class Copy {
+        final SlotStore store;
+        long epoch = -1; // the owner epoch whose stream it follows; -1 before the first batch
+        long nextSeq;
+        String broken; // why it missed a batch, or null
+
+        Copy(SlotStore store) {
+            this.store = store;
+        }
+    }
+
+    private final Member member;
+    private final AtomicReferenceArray<Copy> copies = new AtomicReferenceArray<>(SLOTS);
+
+    MemberReplicas(Member member) {
+        this.member = member;
+    }
+
+    /** An empty copy of every slot the table names this member a backup of: for a grid that starts empty. */
+    void createEmpty(SlotTable table) {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (table.replicas().isBackup(slot, member.id())) {
+                copies.set(slot, new Copy(member.newImportingStore(slot, table.ownerOf(slot))));
+            }
+        }
+    }
+
+    Object apply(ReplicaRequest.Apply batch) {
+        int slot = batch.slot();
+        Copy copy = copies.get(slot);
+        if (copy == null) {
+            return refused(slot, -1, member.name() + " holds no copy of slot " + slot);
+        }
+        synchronized (copy) {
+            if (copy.broken != null) {
+                return refused(slot, copy.epoch, "the copy of slot " + slot + " on " + member.name() + " is broken: "
+                        + copy.broken);
+            }
+            if (batch.epoch() < copy.epoch) {
+                return refused(slot, copy.epoch, "owner epoch " + batch.epoch() + " is older than " + copy.epoch
+                        + ", the stream this copy follows");
+            }
+            SlotTable known = member.table();
+            if (known.ownerOf(slot) != batch.owner() && known.epoch() > batch.epoch()) {
+                return refused(slot, copy.epoch, "member " + batch.owner() + " is not the owner of slot " + slot
+                        + " at epoch " + known.epoch());
+            }
+            if (batch.epoch() > copy.epoch) {
+                if (batch.seq() != 0) {
+                    copy.broken = "the stream of epoch " + batch.epoch() + " reached it at batch " + batch.seq();
+                    return refused(slot, copy.epoch, copy.broken);
+                }
+                copy.epoch = batch.epoch();
+                copy.nextSeq = 0;
+            }
+            if (batch.seq() != copy.nextSeq) {
+                copy.broken = "batch " + batch.seq() + " came when " + copy.nextSeq + " was due";
+                return refused(slot, copy.epoch, copy.broken);
+            }
+            Object[] keys = batch.keys();
+            Object[] values = batch.values();
+            int[] mapIds = batch.mapIds();
+            MemberIndexes indexes = member.indexes();
+            for (int i = 0; i < keys.length; i++) {
+                if (values[i] == null) {
+                    indexes.importRemove(copy.store, mapIds[i], keys[i]);
+                } else {
+                    indexes.importPut(copy.store, mapIds[i], keys[i], values[i]);
+                }
+            }
+            copy.nextSeq++;
+        }
+        return null;
+    }
+
+    private static ReplicaRequest.Refused refused(int slot, long epoch, String why) {
+        return new ReplicaRequest.Refused(slot, epoch, why);
+    }
+
+    /**
+     * Called under the member's table lock before it adopts {@code newer}: a slot that becomes this
+     * member's without a migration, of which it holds a copy, is promoted (a broken copy makes it
+     * lost); a copy of a slot the new table does not name it a backup of is dropped.
+     */
+    void adopt(SlotTable current, SlotTable newer) {
+        if (newer.replicas().count() == 0 && current.replicas().count() == 0) {
+            return;
+        }
+        for (int slot = 0; slot < SLOTS; slot++) {
+            Copy copy = copies.get(slot);
+            if (copy == null) {
+                continue;
+            }
+            boolean mine = newer.ownerOf(slot) == member.id();
+            SlotStore served = member.store(slot);
+            if (mine && current.ownerOf(slot) != member.id() && (served == null || !SlotStore.readable(served.state()))) {
+                synchronized (copy) {
+                    if (copy.broken != null) {
+                        member.setStore(slot, SlotStore.lost(slot));
+                    } else {
+                        copy.store.activate(newer.epoch());
+                        member.attachReplication(copy.store);
+                        member.setStore(slot, copy.store);
+                    }
+                    copies.set(slot, null);
+                }
+            } else if (!newer.replicas().isBackup(slot, member.id())) {
+                copies.set(slot, null);
+            }
+        }
+    }
+
+    /** How many copies this member holds: for stats and tests. */
+    int copyCount() {
+        int n = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            if (copies.get(slot) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Entries of one map in this member's copy of a slot, or -1 if it holds none: for tests. */
+    long copyEntries(int slot, int mapId) {
+        Copy copy = copies.get(slot);
+        return copy == null ? -1 : copy.store.entryCount(mapId);
+    }
+}
