@@ -141,21 +141,4 @@ final class MemberReplicas {
             }
         }
     }
-
-    /** How many copies this member holds: for stats and tests. */
-    int copyCount() {
-        int n = 0;
-        for (int slot = 0; slot < SLOTS; slot++) {
-            if (copies.get(slot) != null) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Entries of one map in this member's copy of a slot, or -1 if it holds none: for tests. */
-    long copyEntries(int slot, int mapId) {
-        Copy copy = copies.get(slot);
-        return copy == null ? -1 : copy.store.entryCount(mapId);
-    }
 }

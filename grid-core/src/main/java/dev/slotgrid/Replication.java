@@ -1,8 +1,9 @@
 package dev.slotgrid;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,10 +125,10 @@ final class Replication {
         int slot = store.slot;
         int[] backups = java.util.Arrays.stream(member.table().replicas().backupsOf(slot)).filter(b -> b != member.id())
                 .toArray(); // itself: a migration target whose table still names it a backup, until the cutover's table
-        Map<Object, Boolean> seen = new java.util.HashMap<>();
+        Set<MapKey> seen = new HashSet<>();
         List<Pending> unique = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            if (p.key != null && seen.putIfAbsent(new MapKey(p.mapId, p.key), Boolean.TRUE) == null) {
+            if (p.key != null && seen.add(new MapKey(p.mapId, p.key))) { // a key written twice ships once
                 unique.add(p);
             }
         }

@@ -158,11 +158,6 @@ public final class Replicas {
         return copiesHeldBy(NONE);
     }
 
-    /** A copy of rank {@code r}; for the planner and the codec. */
-    short[] rank(int r) {
-        return ranks[r].clone();
-    }
-
     /** Rank arrays, copied: {@code [rank][slot]}. */
     public short[][] toArrays() {
         short[][] copy = new short[ranks.length][];
@@ -183,6 +178,44 @@ public final class Replicas {
             changed |= removeFromSlot(next, slot, member);
         }
         return changed ? new Replicas(next) : this;
+    }
+
+    /** These backups without {@code member}'s copy of one slot (it became the slot's owner), if it held one. */
+    Replicas withoutAt(int slot, int member) {
+        if (!isBackup(slot, member)) {
+            return this;
+        }
+        short[][] next = toArrays();
+        removeFromSlot(next, slot, member);
+        return new Replicas(next);
+    }
+
+    /** These backups without the copies held by each slot's owner in {@code layout}. */
+    Replicas withoutOwners(short[] layout) {
+        short[][] next = null;
+        for (int slot = 0; slot < SLOTS && ranks.length > 0; slot++) {
+            if (isBackup(slot, layout[slot])) {
+                next = next != null ? next : toArrays();
+                removeFromSlot(next, slot, layout[slot]);
+            }
+        }
+        return next == null ? this : new Replicas(next);
+    }
+
+    /** Checks that every backup is a node of {@code table} and never its slot's owner, naming the first that is not. */
+    void check(SlotTable table) {
+        for (int slot = 0; slot < SLOTS; slot++) {
+            int owner = table.ownerOf(slot);
+            for (short[] rank : ranks) {
+                int member = rank[slot];
+                if (member == owner) {
+                    throw new IllegalArgumentException("the owner " + owner + " of slot " + slot + " cannot be its backup");
+                }
+                if (member != NONE && table.node(member) == null) {
+                    throw new IllegalArgumentException("backup " + member + " of slot " + slot + " is not in the table");
+                }
+            }
+        }
     }
 
     /** Removes {@code member} from one slot's ranks in place, closing the gap; whether it was there. */

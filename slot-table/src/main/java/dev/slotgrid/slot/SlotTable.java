@@ -136,7 +136,7 @@ public final class SlotTable {
             throw new IllegalArgumentException("nextNodeId " + nextNodeId + " is not above every registered id");
         }
         Objects.requireNonNull(lost, "lost must not be null");
-        table.checkReplicas(replicas);
+        replicas.check(table);
         int[] sortedLost = lost.clone();
         Arrays.sort(sortedLost);
         for (int slot : sortedLost) {
@@ -195,7 +195,7 @@ public final class SlotTable {
             motion = without(motion, slots[i]);
         }
         return new SlotTable(epoch + 1, chunked(flat), nodes, motion, pins, nextNodeId,
-                marked.stream().mapToInt(Integer::intValue).toArray(), withoutOwners(replicas, flat));
+                marked.stream().mapToInt(Integer::intValue).toArray(), replicas.withoutOwners(flat));
     }
 
     /**
@@ -217,7 +217,7 @@ public final class SlotTable {
      */
     public SlotTable withReplicas(Replicas backups) {
         Objects.requireNonNull(backups, "backups must not be null");
-        checkReplicas(backups);
+        backups.check(this);
         return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, lost, backups);
     }
 
@@ -249,37 +249,6 @@ public final class SlotTable {
             }
         }
         return new SlotTable(epoch + 1, chunked(flat), nodes, motion, pins, nextNodeId, lost, Replicas.adopt(ranks));
-    }
-
-    private static Replicas withoutOwners(Replicas backups, short[] layout) {
-        if (backups.count() == 0) {
-            return backups;
-        }
-        short[][] ranks = null;
-        for (int slot = 0; slot < SLOTS; slot++) {
-            if (backups.isBackup(slot, layout[slot])) {
-                if (ranks == null) {
-                    ranks = backups.toArrays();
-                }
-                Replicas.removeFromSlot(ranks, slot, layout[slot]);
-            }
-        }
-        return ranks == null ? backups : Replicas.adopt(ranks);
-    }
-
-    private void checkReplicas(Replicas backups) {
-        for (int slot = 0; slot < SLOTS; slot++) {
-            int owner = ownerOf(slot);
-            for (int r = 0; r < backups.count(); r++) {
-                int member = backups.backupOf(slot, r);
-                if (member == owner) {
-                    throw new IllegalArgumentException("the owner " + owner + " of slot " + slot + " cannot be its backup");
-                }
-                if (member != Replicas.NONE && indexOf(member) < 0) {
-                    throw new IllegalArgumentException("backup " + member + " of slot " + slot + " is not in the table");
-                }
-            }
-        }
     }
 
     /** Epochs are counted in terms of 2^20 tables: a new coordinator starts the next term. */
@@ -501,13 +470,8 @@ public final class SlotTable {
         short[] chunk = next[slot >>> CHUNK_BITS].clone();
         chunk[slot & (CHUNK - 1)] = (short) id;
         next[slot >>> CHUNK_BITS] = chunk;
-        Replicas backups = replicas;
-        if (backups.isBackup(slot, id)) {
-            short[][] ranks = backups.toArrays();
-            Replicas.removeFromSlot(ranks, slot, id);
-            backups = Replicas.adopt(ranks);
-        }
-        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins, nextNodeId, lost, backups);
+        return new SlotTable(epoch + 1, next, nodes, without(inMotion, slot), pins, nextNodeId, lost,
+                replicas.withoutAt(slot, id));
     }
 
     /**
@@ -674,7 +638,7 @@ public final class SlotTable {
         if (!inMotion.isEmpty()) {
             throw new IllegalArgumentException("cannot replace the layout while slots are in motion: " + inMotion.keySet());
         }
-        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins, nextNodeId, lost, withoutOwners(replicas, layout));
+        return new SlotTable(epoch + 1, chunked(layout), nodes, Map.of(), pins, nextNodeId, lost, replicas.withoutOwners(layout));
     }
 
     /** Checks that a list of nodes and each of its elements is non-null, naming the argument. */

@@ -15,7 +15,8 @@ class PlacementPlannerTest {
 
     private static final int SLOTS = SlotTable.SLOTS;
 
-    private static List<NodeInfo> equalNodes(int n) {
+    /** {@code n} nodes of weight 1, ids {@code 0..n-1}, named {@code n0..}. */
+    static List<NodeInfo> equalNodes(int n) {
         List<NodeInfo> nodes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             nodes.add(new NodeInfo(i, "n" + i, 1));

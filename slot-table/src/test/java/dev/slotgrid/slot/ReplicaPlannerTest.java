@@ -19,11 +19,7 @@ class ReplicaPlannerTest {
     private static final int SLOTS = SlotTable.SLOTS;
 
     private static List<NodeInfo> equalNodes(int n) {
-        List<NodeInfo> nodes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            nodes.add(new NodeInfo(i, "n" + i, 1));
-        }
-        return nodes;
+        return PlacementPlannerTest.equalNodes(n);
     }
 
     @Test
