@@ -190,6 +190,29 @@ public final class Replicas {
         return new Replicas(next);
     }
 
+    /**
+     * These backups with {@code member} holding a copy of {@code slot}: in the rank of
+     * {@code replaced} if that is one of the slot's backups, else in the slot's first hole.
+     *
+     * @throws IllegalArgumentException if the member already holds a copy, or the slot has no hole
+     */
+    Replicas with(int slot, int member, int replaced) {
+        if (isBackup(slot, member)) {
+            throw new IllegalArgumentException("member " + member + " already holds a copy of slot " + slot);
+        }
+        short[][] next = toArrays();
+        for (int pass = 0; pass < 2; pass++) {
+            for (short[] rank : next) {
+                if (pass == 0 ? replaced != NONE && rank[slot] == replaced : rank[slot] == NONE) {
+                    rank[slot] = (short) member; // the first hole: holes are at a slot's end
+                    return new Replicas(next);
+                }
+            }
+        }
+        throw new IllegalArgumentException("slot " + slot + " has " + ranks.length + " backups already"
+                + (replaced == NONE ? "" : ", and member " + replaced + " is not one of them"));
+    }
+
     /** These backups without the copies held by each slot's owner in {@code layout}. */
     Replicas withoutOwners(short[] layout) {
         short[][] next = null;

@@ -475,6 +475,44 @@ public final class SlotTable {
     }
 
     /**
+     * This table with a new copy of a slot listed, at epoch + 1: {@code member} takes the rank of
+     * {@code replaced} if that is one of the slot's backups (a copy moved), else the slot's first
+     * free rank (a copy re-created).
+     *
+     * @param slot the slot
+     * @param member the member that now holds a complete copy
+     * @param replaced the backup it replaces, or {@link Replicas#NONE}
+     * @return the new table
+     * @throws IllegalArgumentException if the slot is out of range, the member is not registered,
+     *     owns the slot or already holds a copy of it, or the slot has no free rank and
+     *     {@code replaced} is not one of its backups
+     */
+    public SlotTable withBackup(int slot, int member, int replaced) {
+        checkSlot(slot);
+        requireNode(member);
+        if (ownerOf(slot) == member) {
+            throw new IllegalArgumentException("member " + member + " owns slot " + slot + "; it cannot be its backup");
+        }
+        return new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, lost,
+                replicas.with(slot, member, replaced));
+    }
+
+    /**
+     * This table without one member's copy of a slot, at epoch + 1 (the same table if it holds none).
+     *
+     * @param slot the slot
+     * @param member the member
+     * @return the new table
+     * @throws IllegalArgumentException if the slot is out of range
+     */
+    public SlotTable withoutBackup(int slot, int member) {
+        checkSlot(slot);
+        Replicas next = replicas.withoutAt(slot, member);
+        return next == replicas ? this
+                : new SlotTable(epoch + 1, owners, nodes, inMotion, pins, nextNodeId, lost, next);
+    }
+
+    /**
      * This table with a slot marked in motion from its owner to {@code to}, at epoch + 1: the owner
      * is {@link #migratingTo} the target, the target {@link #importingFrom} the owner. Ownership does
      * not change until {@link #withOwner}.

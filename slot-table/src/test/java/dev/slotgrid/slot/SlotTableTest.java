@@ -68,6 +68,33 @@ class SlotTableTest {
     }
 
     @Test
+    void withBackup_fillsTheFirstHole_orTakesTheRankOfTheCopyItReplaces_andRefusesWhatCannotHold() {
+        SlotTable empty = ReplicaPlanner.plan(SlotTable.initial(THREE), THREE, 2).target();
+        int slot = 0;
+        int owner = empty.ownerOf(slot);
+        int[] before = empty.replicas().backupsOf(slot);
+        assertThat(before).hasSize(2);
+        SlotTable dropped = empty.withoutBackup(slot, before[0]);
+        assertThat(dropped.replicas().backupsOf(slot)).containsExactly(before[1]);
+        assertThat(dropped.epoch()).isEqualTo(empty.epoch() + 1);
+        assertThat(dropped.withoutBackup(slot, before[0])).isSameAs(dropped);
+
+        SlotTable refilled = dropped.withBackup(slot, before[0], Replicas.NONE);
+        assertThat(refilled.replicas().backupsOf(slot)).containsExactly(before[1], before[0]);
+        SlotTable withD = empty.withNode(new NodeInfo(3, "d", 1));
+        SlotTable moved = withD.withBackup(slot, 3, before[0]);
+        assertThat(moved.replicas().backupsOf(slot)).containsExactly(3, before[1]);
+
+        assertThatThrownBy(() -> withD.withBackup(slot, 3, Replicas.NONE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has 2 backups already");
+        assertThatThrownBy(() -> dropped.withBackup(slot, before[1], Replicas.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already holds a copy");
+        assertThatThrownBy(() -> dropped.withBackup(slot, owner, Replicas.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be its backup");
+        assertThatThrownBy(() -> dropped.withBackup(slot, 9, Replicas.NONE)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void withoutNode_removesAnEmptyNode() {
         SlotTable table = SlotTable.initial(THREE).withNode(new NodeInfo(3, "d", 1));
         SlotTable smaller = table.withoutNode(3);
