@@ -51,6 +51,7 @@ public final class ClusterBuilder {
 
     ClusterBuilder() {
         grid.maxMigrationsInFlight(DEFAULT_MIGRATIONS_IN_FLIGHT);
+        grid.backups(1);
     }
 
     /**
@@ -313,6 +314,28 @@ public final class ClusterBuilder {
      */
     public ClusterBuilder maxMigrationsInFlight(int migrations) {
         grid.maxMigrationsInFlight(migrations);
+        return this;
+    }
+
+    /**
+     * Copies of each slot besides its owner's (default 1), each on another member: a write is
+     * acknowledged once every copy applied it (synchronous backups), so a member killed at any
+     * moment loses no acknowledged write while each of its slots has a copy elsewhere; its slots are
+     * promoted on their copies and the missing copies re-created from the new owners, throttled.
+     * A slot whose owner and every copy died is lost ({@link SlotLostException}), never served
+     * empty. With 0, a member that dies takes its slots' data with it.
+     *
+     * <p>The coordinator's setting rules: the member that founds the grid lays out the copies, and
+     * the others follow its table. A grid of fewer than {@code copies + 1} members has fewer copies
+     * until enough join. Cost: a write waits for one more round trip, shared by every write of its
+     * slot sent in the same batch ({@code docs/benchmarks.md}); each member holds about
+     * {@code copies} times its own data again.
+     *
+     * @param copies 0 to 6
+     * @return this builder
+     */
+    public ClusterBuilder backups(int copies) {
+        grid.backups(copies);
         return this;
     }
 

@@ -333,12 +333,15 @@ final class ClusteredMember {
     private synchronized void found() {
         NodeInfo me = new NodeInfo(0, settings.memberName(), settings.weight());
         SlotTable initial = SlotTable.initial(List.of(me));
+        if (controlSettings.backups() > 0) { // ranks without copies yet: the repair fills them as members join
+            initial = dev.slotgrid.slot.ReplicaPlanner.plan(initial, List.of(me), controlSettings.backups()).target();
+        }
         Member founder = new Member(me, cluster.config(), initial, transport, client);
         founder.onTable(table -> followTable(founder, table));
         transport.bind(me.id(), this::handle);
         cluster.register(new GridNode(cluster, founder));
         member = founder;
-        ControlParts parts = new ControlParts(cluster, initial, controlSettings, null, null);
+        ControlParts parts = new ControlParts(cluster, initial, controlSettings, null, null, draining::contains);
         parts.start();
         role = parts;
         admitted.complete(founder);
@@ -406,7 +409,7 @@ final class ClusteredMember {
             retryLater(); // the others may not have noticed the old coordinator's departure yet
             return false;
         }
-        ControlParts parts = new ControlParts(cluster, best, controlSettings, null, null);
+        ControlParts parts = new ControlParts(cluster, best, controlSettings, null, null, draining::contains);
         parts.control.restoreCatalog(me.catalog().names());
         parts.indexes.restore(me.indexes());
         parts.hotKeys.restore(me.hotKeys());
@@ -420,6 +423,7 @@ final class ClusteredMember {
         }
         parts.control.update(SlotTable::successor); // an epoch above every table any member has seen
         parts.start();
+        parts.replicas.request(); // what the previous coordinator had not re-created yet
         LOG.log(System.Logger.Level.INFO, "member '" + settings.memberName() + "' is the coordinator from epoch "
                 + parts.control.latest().epoch());
         return true;

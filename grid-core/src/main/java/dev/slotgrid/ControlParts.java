@@ -17,7 +17,7 @@ final class ControlParts implements GridControl {
 
     /** How a grid's control plane is set up (from its builder). */
     record Settings(long migrationThrottle, int maxMigrationsInFlight, int migrationBatchSize, boolean hotKeyDetection,
-            HotKeyPolicy hotKeyPolicy) {
+            HotKeyPolicy hotKeyPolicy, int backups) {
     }
 
     final Cluster cluster;
@@ -26,14 +26,17 @@ final class ControlParts implements GridControl {
     final HotKeyControl hotKeys;
     final KeyDirectory directory;
     final IndexCoordinator indexes;
+    final ReplicaRepair replicas;
     private final Membership membership;
 
     /**
      * @param starter how an embedded grid starts a member in this JVM ({@code null} for a clustered
      *     grid, whose members join by starting their own process)
+     * @param leaving whether a member is being drained (a clustered grid's; an embedded grid's
+     *     membership knows its own)
      */
     ControlParts(Cluster cluster, SlotTable initial, Settings settings, Membership.Starter starter,
-            Consumer<GridNode> onLeft) {
+            Consumer<GridNode> onLeft, java.util.function.IntPredicate leaving) {
         this.cluster = cluster;
         this.hotKeys = new HotKeyControl(cluster, settings.hotKeyDetection(), settings.hotKeyPolicy());
         this.control = new ControlPlane(cluster, initial, hotKeys::foldBack);
@@ -43,6 +46,10 @@ final class ControlParts implements GridControl {
                 settings.migrationBatchSize());
         this.directory = new KeyDirectory(cluster, migrations);
         this.membership = starter == null ? null : new Membership(cluster, migrations, starter, onLeft);
+        this.replicas = new ReplicaRepair(cluster, control, settings.backups(), settings.maxMigrationsInFlight(),
+                new Throttle(settings.migrationThrottle()), id -> leaving.test(id)
+                        || membership != null && membership.isLeaving(id));
+        migrations.onIdle(replicas::request); // a round of moves leaves holes where a copy became the owner
     }
 
     /** Starts the policy's ticks, once the members exist. */
@@ -166,6 +173,7 @@ final class ControlParts implements GridControl {
     @Override
     public void close() {
         hotKeys.shutdown();
+        replicas.shutdown();
         migrations.shutdown();
         indexes.close();
     }

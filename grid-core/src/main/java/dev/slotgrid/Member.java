@@ -141,8 +141,8 @@ final class Member implements Transport.Endpoint {
         if (request instanceof DirectoryRequest directory) {
             return handleDirectory(directory);
         }
-        if (request instanceof ReplicaRequest.Apply batch) {
-            return replicas.apply(batch);
+        if (request instanceof ReplicaRequest replica) {
+            return replicas.handle(replica);
         }
         return handleControl((ControlRequest) request);
     }
@@ -515,7 +515,7 @@ final class Member implements Transport.Endpoint {
 
     /** Gives a store this member now owns its replication stream, in a grid with backups; before it serves writes. */
     SlotStore attachReplication(SlotStore store) {
-        if (config.backups() > 0) {
+        if (config.backups() > 0 || table.replicas().count() > 0) { // the table: the coordinator's setting rules
             store.replicateWith(new Replication(this, store));
         }
         return store;

@@ -28,6 +28,7 @@ import java.util.Map;
  * <p>Options: {@code --name} (required), {@code --cluster} (default {@code slotgrid}),
  * {@code --bind} (default {@code 127.0.0.1}), {@code --port} membership port (default 5701),
  * {@code --data-port} (default 0: any free port), {@code --seeds host:port,...}, {@code --weight},
+ * {@code --backups} (default 1; the founding member's rules),
  * {@code --failure-timeout} and {@code --call-timeout} in seconds, {@code --join-timeout} in
  * seconds. The shared secret comes from the environment variable {@code SLOTGRID_SECRET} or from
  * {@code --secret-file path}, never from the command line (which other users of the machine can
@@ -46,7 +47,7 @@ import java.util.Map;
 public final class MemberLauncher {
 
     private static final String USAGE = "usage: MemberLauncher --name NAME [--cluster NAME] [--bind ADDRESS]"
-            + " [--port PORT] [--data-port PORT] [--seeds HOST:PORT,...] [--weight N] [--failure-timeout S]"
+            + " [--port PORT] [--data-port PORT] [--seeds HOST:PORT,...] [--weight N] [--backups N] [--failure-timeout S]"
             + " [--call-timeout S] [--join-timeout S] [--secret-file PATH]   (the secret: --secret-file or $SLOTGRID_SECRET)\n"
             + "console: put MAP KEY VALUE | get MAP KEY | remove MAP KEY | incr MAP KEY | size MAP | table | member | stats"
             + " | acknowledge-lost | help | leave";
@@ -96,7 +97,7 @@ public final class MemberLauncher {
     static Map<String, String> parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         List<String> known = List.of("--name", "--cluster", "--bind", "--port", "--data-port", "--seeds", "--weight",
-                "--failure-timeout", "--call-timeout", "--join-timeout", "--secret-file");
+                "--failure-timeout", "--call-timeout", "--join-timeout", "--secret-file", "--backups");
         for (int i = 0; i < args.length; i += 2) {
             if (!known.contains(args[i])) {
                 throw new IllegalArgumentException("unknown option '" + args[i] + "'; options: " + known);
@@ -130,6 +131,7 @@ public final class MemberLauncher {
                 case "--data-port" -> builder.dataPort(number(option.getKey(), value));
                 case "--seeds" -> builder.seeds(value.split(","));
                 case "--weight" -> builder.weight(number(option.getKey(), value));
+                case "--backups" -> builder.backups(number(option.getKey(), value));
                 case "--failure-timeout" -> builder.failureTimeout(Duration.ofSeconds(number(option.getKey(), value)));
                 case "--call-timeout" -> builder.callTimeout(Duration.ofSeconds(number(option.getKey(), value)));
                 case "--join-timeout" -> builder.joinTimeout(Duration.ofSeconds(number(option.getKey(), value)));
@@ -203,6 +205,7 @@ public final class MemberLauncher {
             members.add(info.name() + "#" + info.id() + ":" + table.slotCount(info.id()));
         }
         return "TABLE epoch=" + table.epoch() + " members=" + String.join(",", members) + " migrating="
-                + table.migrations().size() + " lost=" + table.lostSlots().length;
+                + table.migrations().size() + " lost=" + table.lostSlots().length
+                + " missingCopies=" + table.replicas().holes();
     }
 }

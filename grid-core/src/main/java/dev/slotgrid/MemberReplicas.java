@@ -21,6 +21,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       its stream before handing over, so the copy is what the new owner holds);
  *   <li>a batch out of order: refused, and the copy is broken.
  * </ul>
+ * A batch marked {@code start} creates a fresh copy that begins at its number (unless a table
+ * already lists this member as the slot's backup: then it is an ordinary batch); the copy is
+ * complete, and may be promoted, once it applied the batch marked {@code complete}. A copy no
+ * table has listed yet is kept while its owner stays the slot's owner (the coordinator lists it
+ * once complete, or stops it); a listed copy is dropped once a table no longer lists it.
  *
  * <p>Thread-safe: a copy's batches are applied under its lock, one at a time (the owner sends them
  * one at a time anyway); promotion and drops happen under the member's table lock.
@@ -32,12 +37,16 @@ final class MemberReplicas {
     /** A slot's copy and where it is in its owner's stream. */
     private static final class Copy {
         final SlotStore store;
+        final int owner; // the owner whose stream created it
         long epoch = -1; // the owner epoch whose stream it follows; -1 before the first batch
         long nextSeq;
         String broken; // why it missed a batch, or null
+        volatile boolean complete; // it holds every entry its owner held: it may be promoted
+        volatile boolean listed; // a table this member adopted listed it as the slot's backup
 
-        Copy(SlotStore store) {
+        Copy(SlotStore store, int owner) {
             this.store = store;
+            this.owner = owner;
         }
     }
 
@@ -52,16 +61,79 @@ final class MemberReplicas {
     void createEmpty(SlotTable table) {
         for (int slot = 0; slot < SLOTS; slot++) {
             if (table.replicas().isBackup(slot, member.id())) {
-                copies.set(slot, new Copy(member.newImportingStore(slot, table.ownerOf(slot))));
+                Copy copy = new Copy(member.newImportingStore(slot, table.ownerOf(slot)), table.ownerOf(slot));
+                copy.complete = true; // of an empty slot
+                copy.listed = true;
+                copies.set(slot, copy);
             }
         }
     }
 
-    Object apply(ReplicaRequest.Apply batch) {
+    Object handle(ReplicaRequest request) {
+        if (request instanceof ReplicaRequest.Apply batch) {
+            return apply(batch);
+        }
+        if (request instanceof ReplicaRequest.Copy copy) {
+            return copyFromHere(copy);
+        }
+        ReplicaRequest.StopCopy stop = (ReplicaRequest.StopCopy) request;
+        SlotStore store = member.store(stop.slot());
+        Replication stream = store == null ? null : store.replication();
+        if (stream != null) {
+            stream.stopCopy(stop.backup());
+        }
+        if (stop.backup() == member.id()) {
+            synchronized (member) { // the table lock: adopt() reads listed under it
+                Copy copy = copies.get(stop.slot());
+                if (copy != null && !copy.listed) {
+                    copies.set(stop.slot(), null);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The owner's side of {@link ReplicaRequest.Copy}: the entries sent, or {@link ReplicaRequest.Refused}. */
+    private Object copyFromHere(ReplicaRequest.Copy request) {
+        int slot = request.slot();
+        SlotStore store = member.store(slot);
+        Replication stream = store == null ? null : store.replication();
+        if (stream == null || store.state() != SlotStore.OWNED) {
+            return refused(slot, -1, member.name() + " does not own slot " + slot + " without a migration"
+                    + (store == null ? "" : " (state " + store.state() + ")"));
+        }
+        if (request.backup() == member.id()) {
+            return refused(slot, -1, "the owner of slot " + slot + " cannot be its backup");
+        }
+        try {
+            return stream.copyTo(request.backup());
+        } catch (IllegalStateException e) {
+            return refused(slot, -1, e.getMessage());
+        }
+    }
+
+    private Object apply(ReplicaRequest.Apply batch) {
         int slot = batch.slot();
         Copy copy = copies.get(slot);
+        if (batch.start() && (copy == null || !copy.listed)) {
+            SlotTable known = member.table();
+            if (known.ownerOf(slot) == member.id() || known.ownerOf(slot) != batch.owner() && known.epoch() > batch.epoch()) {
+                return refused(slot, -1, "member " + batch.owner() + " is not the owner of slot " + slot + " at epoch "
+                        + known.epoch());
+            }
+            copy = new Copy(member.newImportingStore(slot, batch.owner()), batch.owner());
+            copy.epoch = batch.epoch();
+            copy.nextSeq = batch.seq();
+            copies.set(slot, copy);
+        }
         if (copy == null) {
-            return refused(slot, -1, member.name() + " holds no copy of slot " + slot);
+            SlotTable known = member.table();
+            if (!known.replicas().isBackup(slot, member.id()) && known.ownerOf(slot) == batch.owner()) {
+                return new ReplicaRequest.Retired(slot, known.epoch()); // the sender's table is older, or this is a refusal
+            }
+            return refused(slot, -1, member.name() + " holds no copy of slot " + slot + " (its table at epoch "
+                    + known.epoch() + " names owner " + known.ownerOf(slot) + ", backups "
+                    + java.util.Arrays.toString(known.replicas().backupsOf(slot)) + ")");
         }
         synchronized (copy) {
             if (copy.broken != null) {
@@ -101,6 +173,9 @@ final class MemberReplicas {
                 }
             }
             copy.nextSeq++;
+            if (batch.complete()) {
+                copy.complete = true;
+            }
         }
         return null;
     }
@@ -111,8 +186,9 @@ final class MemberReplicas {
 
     /**
      * Called under the member's table lock before it adopts {@code newer}: a slot that becomes this
-     * member's without a migration, of which it holds a copy, is promoted (a broken copy makes it
-     * lost); a copy of a slot the new table does not name it a backup of is dropped.
+     * member's without a migration, of which it holds a copy, is promoted (a broken or incomplete
+     * copy makes it lost); a listed copy the new table does not list is dropped, and so is an
+     * unlisted one whose owner changed.
      */
     void adopt(SlotTable current, SlotTable newer) {
         if (newer.replicas().count() == 0 && current.replicas().count() == 0) {
@@ -127,7 +203,7 @@ final class MemberReplicas {
             SlotStore served = member.store(slot);
             if (mine && current.ownerOf(slot) != member.id() && (served == null || !SlotStore.readable(served.state()))) {
                 synchronized (copy) {
-                    if (copy.broken != null) {
+                    if (copy.broken != null || !copy.complete) {
                         member.setStore(slot, SlotStore.lost(slot));
                     } else {
                         copy.store.activate(newer.epoch());
@@ -136,7 +212,9 @@ final class MemberReplicas {
                     }
                     copies.set(slot, null);
                 }
-            } else if (!newer.replicas().isBackup(slot, member.id())) {
+            } else if (newer.replicas().isBackup(slot, member.id())) {
+                copy.listed = true;
+            } else if (copy.listed || mine || newer.ownerOf(slot) != copy.owner) {
                 copies.set(slot, null);
             }
         }

@@ -83,6 +83,7 @@ final class MembershipChanges {
         List<dev.slotgrid.slot.Move> interrupted = new ArrayList<>();
         parts.control.update(current -> afterDeath(current, dead.id(), interrupted));
         undoInterrupted(transport, dead.id(), interrupted);
+        parts.replicas.request(); // the dead member's copies, and the copies promoted to owners
     }
 
     /** The living side of each migration a death interrupted undoes it; failures are logged, not thrown. */

@@ -76,7 +76,8 @@ final class MessageCodec {
             GlobalEntry.class, SaltPart.class, KeyDirectory.PinnedKey.class, HotKey.class, NodeInfo.class, Move.class,
             OpType.class, IndexKind.class, CoordinatorRequest.NotCoordinator.class, CoordinatorRequest.MemberView.class,
             CoordinatorRequest.MigrationCounts.class, HotKeyStats.class, HotKeyReport.class, HotKeyAction.class,
-            HotKeyAction.Type.class, IndexVerification.class, ReplicaRequest.Refused.class);
+            HotKeyAction.Type.class, IndexVerification.class, ReplicaRequest.Refused.class,
+            ReplicaRequest.Retired.class);
 
     private record RecordType(Class<?> type, RecordComponent[] components, MethodHandle[] accessors,
             MethodHandle constructor) {

@@ -57,6 +57,19 @@ final class MigrationManager {
     private final LongAdder slotsFailed = new LongAdder();
     private final ConcurrentHistogram cutoverNanos = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
     private final AtomicInteger running = new AtomicInteger();
+    private volatile Runnable onIdle = () -> { };
+
+    /** What to run each time the last queued migration ends (on the migration thread that ended it). */
+    void onIdle(Runnable action) {
+        this.onIdle = action;
+    }
+
+    private void idleIfLast() {
+        if (pending.decrementAndGet() == 0) {
+            onIdle.run();
+        }
+    }
+
     /** Start of the current busy period and the entries moved before it: the base of the rate. */
     private volatile long busySinceNanos;
     private volatile long entriesAtBusyStart;
@@ -105,7 +118,7 @@ final class MigrationManager {
             executor.execute(() -> run(migration));
         } catch (RejectedExecutionException closed) {
             latest.remove(migration.slot, migration);
-            pending.decrementAndGet();
+            idleIfLast();
             migration.done.completeExceptionally(new IllegalStateException("grid '" + cluster.name() + "' is closed", closed));
         }
     }
@@ -218,7 +231,7 @@ final class MigrationManager {
         migration.finish();
         latest.remove(migration.slot, migration);
         running.decrementAndGet();
-        pending.decrementAndGet();
+        idleIfLast();
         if (failure == null) {
             migration.done.complete(null);
         } else {

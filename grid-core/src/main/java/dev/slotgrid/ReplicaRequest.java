@@ -8,8 +8,14 @@ package dev.slotgrid;
  * value of every key written since the previous batch (or its removal). A backup applies a batch
  * only in order and only from the newest owner epoch it has seen for the slot; anything else it
  * refuses, which fences a cut-off owner.
+ *
+ * <p>A new copy joins a running stream ({@link Copy}): its first batch is marked {@code start} (the
+ * copy begins at that batch's number), the owner then sends every entry of the slot through the
+ * stream, and the batch after which the copy holds everything is marked {@code complete}. Only a
+ * complete copy is ever promoted; the coordinator lists it in the table once the owner says so.
  */
-sealed interface ReplicaRequest extends Request permits ReplicaRequest.Apply {
+sealed interface ReplicaRequest extends Request permits ReplicaRequest.Apply, ReplicaRequest.Copy,
+        ReplicaRequest.StopCopy {
 
     /** @return the slot */
     int slot();
@@ -24,9 +30,45 @@ sealed interface ReplicaRequest extends Request permits ReplicaRequest.Apply {
      * @param mapIds each entry's map
      * @param keys each entry's key
      * @param values each entry's value, {@code null} for a removal
+     * @param start whether this is the first batch a joining copy receives: it starts there
+     * @param complete whether the joining copy holds every entry of the slot once it applied this batch
      */
-    record Apply(int slot, int owner, long epoch, long seq, int[] mapIds, Object[] keys, Object[] values)
-            implements ReplicaRequest {
+    record Apply(int slot, int owner, long epoch, long seq, int[] mapIds, Object[] keys, Object[] values, boolean start,
+            boolean complete) implements ReplicaRequest {
+    }
+
+    /**
+     * The coordinator to a slot's owner: make a copy of the slot on {@code backup} through the
+     * slot's stream, and answer once it is complete ({@code null}) or with {@link Refused}.
+     *
+     * @param slot the slot
+     * @param backup the member that gets the copy
+     */
+    record Copy(int slot, int backup) implements ReplicaRequest {
+    }
+
+    /**
+     * The coordinator to a slot's owner and to {@code backup}: a copy it will not list after all
+     * (the table changed under it); the owner stops streaming to it and the backup drops it.
+     *
+     * @param slot the slot
+     * @param backup the member that was getting the copy
+     */
+    record StopCopy(int slot, int backup) implements ReplicaRequest {
+    }
+
+    /**
+     * A member's answer to a batch for a slot of which it holds no copy because its table, newer
+     * than the sender's, no longer lists it (the copy moved elsewhere, or the member leaves) while
+     * it still names the sender the owner. Every backup that newer table lists got the batch too:
+     * it was listed in the sender's older table, or it joined the stream as a complete copy that
+     * the sender's table does not list yet. So the sender counts it as applied when its own table
+     * is older than {@code epoch}, and as a refusal otherwise.
+     *
+     * @param slot the slot
+     * @param epoch the epoch of the table on the answering member
+     */
+    record Retired(int slot, long epoch) {
     }
 
     /**

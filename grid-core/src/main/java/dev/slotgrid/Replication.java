@@ -1,5 +1,6 @@
 package dev.slotgrid;
 
+import dev.slotgrid.slot.SlotTable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,14 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * {@link IndeterminateOperationException}: the write is applied here and was not confirmed. Nothing
  * is retried: a backup that missed a batch refuses every later one of this stream.
  *
+ * <p>A new copy joins the stream ({@link #copyTo}): added as a target while this thread holds the
+ * drain, so every batch from then on reaches it, the first one marked {@code start}; then every
+ * key of the slot is sent through the stream as ordinary batches (each reading the key's value
+ * when it is sent, under the drain, so a snapshot batch never overwrites a newer write), the last
+ * marked {@code complete}. A joining copy that fails leaves the stream and fails only the copy,
+ * never a writer: writers wait only for the backups the table lists. Once the table lists it, it
+ * is an ordinary target.
+ *
  * <p>Thread-safe. Cost per write: one queue offer, then one round trip to the backups shared with
  * every write of the slot shipped in the same batch.
  */
@@ -48,12 +57,26 @@ final class Replication {
 
     private static final int MAX_BATCH = 512;
 
+    /** A member getting a copy of the slot through this stream, not yet listed as its backup. */
+    private static final class Joining {
+        final int member;
+        boolean started; // it applied a batch marked start
+        boolean complete; // it applied the batch marked complete: it holds every entry
+        String failure; // why it left the stream, or null
+
+        Joining(int member) {
+            this.member = member;
+        }
+    }
+
     private final Member member;
     private final SlotStore store;
     private final MpscUnboundedXaddArrayQueue<Pending> queue = new MpscUnboundedXaddArrayQueue<>(64);
     private final AtomicBoolean draining = new AtomicBoolean();
     /** The next batch's number; read and written only by the thread holding {@code draining}. */
     private long seq;
+    /** Copies joining the stream; read and written only by the thread holding {@code draining}. */
+    private final List<Joining> joining = new ArrayList<>(2);
 
     Replication(Member member, SlotStore store) {
         this.member = member;
@@ -103,6 +126,89 @@ final class Replication {
         }
     }
 
+    /**
+     * Makes a complete copy of the slot on {@code backup} through the stream, while writers go on;
+     * returns once the copy applied the batch marked complete. The caller (the coordinator) then
+     * lists it in the table; until then it stays in the stream.
+     *
+     * @return the entries sent
+     * @throws IllegalStateException if the copy failed (the backup refused or did not answer), or
+     *     the slot stopped being owned here (a migration began, or it was handed over): naming why
+     */
+    long copyTo(int backup) {
+        Joining copy = new Joining(backup);
+        holding(() -> {
+            joining.removeIf(j -> j.member == backup);
+            joining.add(copy);
+        });
+        ConcurrentMap<Object, Object>[] maps = store.maps(); // after it joined: a map opened later reaches it by the stream
+        long sent = 0;
+        List<Pending> chunk = new ArrayList<>();
+        for (int mapId = 0; mapId < maps.length; mapId++) {
+            if (maps[mapId] == null) {
+                continue;
+            }
+            for (Object key : maps[mapId].keySet()) {
+                chunk.add(new Pending(mapId, key));
+                if (chunk.size() == MAX_BATCH) {
+                    sendCopy(copy, chunk, false);
+                    sent += chunk.size();
+                    chunk = new ArrayList<>();
+                }
+            }
+        }
+        sendCopy(copy, chunk, true);
+        return sent + chunk.size();
+    }
+
+    /** Stops streaming to a joining copy the coordinator will not list. */
+    void stopCopy(int backup) {
+        holding(() -> joining.removeIf(j -> {
+            if (j.member == backup) {
+                j.failure = "stopped by the coordinator";
+                return true;
+            }
+            return false;
+        }));
+    }
+
+    private void sendCopy(Joining copy, List<Pending> chunk, boolean last) {
+        holding(() -> {
+            if (copy.failure == null && store.state() != SlotStore.OWNED) {
+                copy.failure = "slot " + store.slot + " is no longer owned here without a migration (state "
+                        + store.state() + ")";
+                joining.remove(copy);
+            }
+            if (copy.failure == null) {
+                RuntimeException writers = send(chunk, copy, last);
+                if (writers != null) { // what the listed backups answered: a copy of a stream that fails is no copy
+                    copy.failure = writers.getMessage();
+                    joining.remove(copy);
+                }
+            }
+        });
+        if (copy.failure != null) {
+            throw new IllegalStateException("copy of slot " + store.slot + " to member " + copy.member + " failed: "
+                    + copy.failure);
+        }
+    }
+
+    /** Runs {@code action} holding the drain, after shipping what is queued. */
+    private void holding(Runnable action) {
+        for (int attempt = 0;; attempt++) {
+            if (draining.compareAndSet(false, true)) {
+                try {
+                    shipQueued();
+                    action.run();
+                } finally {
+                    draining.set(false);
+                }
+                return;
+            }
+            Backoff.pause(attempt);
+        }
+    }
+
     private void shipQueued() {
         for (;;) {
             List<Pending> batch = new ArrayList<>();
@@ -112,7 +218,14 @@ final class Replication {
             if (batch.isEmpty()) {
                 return;
             }
-            RuntimeException failure = ship(batch);
+            Set<MapKey> seen = new HashSet<>();
+            List<Pending> unique = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+                if (p.key != null && seen.add(new MapKey(p.mapId, p.key))) { // a key written twice ships once
+                    unique.add(p);
+                }
+            }
+            RuntimeException failure = unique.isEmpty() ? null : send(unique, null, false);
             for (Pending p : batch) {
                 p.failure = failure;
                 p.shipped = true; // after failure: a writer reads shipped, then failure
@@ -120,19 +233,27 @@ final class Replication {
         }
     }
 
-    /** Sends one batch to every backup the member's table names for the slot; {@code null} if all applied it. */
-    private RuntimeException ship(List<Pending> batch) {
+    /**
+     * Sends one batch, each key with its value now, to every backup the member's table lists for the
+     * slot and to every joining copy; holding the drain.
+     *
+     * @param copying the joining copy this batch is part of the copy of, or {@code null}
+     * @param last whether the batch completes {@code copying}
+     * @return {@code null} if every listed backup applied it, else the failure for its writers
+     */
+    private RuntimeException send(List<Pending> unique, Joining copying, boolean last) {
         int slot = store.slot;
-        int[] backups = java.util.Arrays.stream(member.table().replicas().backupsOf(slot)).filter(b -> b != member.id())
+        SlotTable table = member.table();
+        int[] listed = java.util.Arrays.stream(table.replicas().backupsOf(slot)).filter(b -> b != member.id())
                 .toArray(); // itself: a migration target whose table still names it a backup, until the cutover's table
-        Set<MapKey> seen = new HashSet<>();
-        List<Pending> unique = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            if (p.key != null && seen.add(new MapKey(p.mapId, p.key))) { // a key written twice ships once
-                unique.add(p);
+        joining.removeIf(j -> j.complete && contains(listed, j.member)); // listed now: an ordinary target
+        List<Joining> copies = new ArrayList<>(joining.size());
+        for (Joining j : joining) {
+            if (!contains(listed, j.member)) {
+                copies.add(j);
             }
         }
-        if (unique.isEmpty() || backups.length == 0) {
+        if (listed.length == 0 && copies.isEmpty()) {
             return null;
         }
         int[] mapIds = new int[unique.size()];
@@ -145,31 +266,55 @@ final class Replication {
             keys[i] = p.key;
             values[i] = map == null ? null : map.get(p.key); // the value now: at least as new as the writer's
         }
-        ReplicaRequest.Apply apply = new ReplicaRequest.Apply(slot, member.id(), store.ownerEpoch(), seq++, mapIds, keys,
-                values);
-        List<CompletableFuture<Object>> answers = new ArrayList<>(backups.length);
-        for (int backup : backups) {
-            answers.add(member.router().askAsync(backup, apply));
+        long epoch = store.ownerEpoch();
+        long number = seq++;
+        List<CompletableFuture<Object>> answers = new ArrayList<>(listed.length + copies.size());
+        for (int backup : listed) {
+            answers.add(member.router().askAsync(backup,
+                    new ReplicaRequest.Apply(slot, member.id(), epoch, number, mapIds, keys, values, false, false)));
+        }
+        for (Joining j : copies) {
+            answers.add(member.router().askAsync(j.member, new ReplicaRequest.Apply(slot, member.id(), epoch, number, mapIds,
+                    keys, values, !j.started, j == copying && last)));
         }
         RuntimeException failure = null;
-        for (int i = 0; i < backups.length; i++) {
-            Object answer;
+        for (int i = 0; i < answers.size(); i++) {
+            Joining j = i < listed.length ? null : copies.get(i - listed.length);
+            int backup = j == null ? listed[i] : j.member;
+            String refusal;
             try {
-                answer = answers.get(i).join();
+                Object answer = answers.get(i).join();
+                refusal = answer instanceof ReplicaRequest.Refused refused ? "refused it: " + refused.why()
+                        : answer instanceof ReplicaRequest.Retired retired && (j != null || retired.epoch() <= table.epoch())
+                                ? "holds no copy, and its table (epoch " + retired.epoch() + ") does not list it"
+                                : null; // a backup retired by a newer table than this member's: its replacements got it
             } catch (RuntimeException e) {
                 Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                failure = failure != null ? failure : new IndeterminateOperationException("written on " + member.name()
-                        + ", the owner of slot " + slot + ", but its backup " + backups[i] + " did not confirm it: " + cause,
-                        cause);
-                continue;
+                refusal = "did not confirm it: " + cause;
             }
-            if (answer instanceof ReplicaRequest.Refused refused && failure == null) {
+            if (j != null) {
+                if (refusal != null) {
+                    j.failure = "member " + backup + " " + refusal;
+                    joining.remove(j);
+                } else {
+                    j.started = true;
+                    j.complete |= j == copying && last;
+                }
+            } else if (refusal != null && failure == null) {
                 failure = new IndeterminateOperationException("written on " + member.name() + " as the owner of slot " + slot
-                        + " at epoch " + apply.epoch() + ", but its backup " + backups[i] + " refused it: " + refused.why(),
-                        null);
+                        + " at epoch " + epoch + ", but its backup " + backup + " " + refusal, null);
             }
         }
         return failure;
+    }
+
+    private static boolean contains(int[] members, int member) {
+        for (int m : members) {
+            if (m == member) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private record MapKey(int mapId, Object key) {

@@ -61,7 +61,8 @@ public final class SlotGrid implements AutoCloseable {
         // an empty grid: every copy exists (empty) from the start
         SlotTable initial = config.backups() == 0 ? laidOut
                 : dev.slotgrid.slot.ReplicaPlanner.plan(laidOut, infos, config.backups()).target();
-        this.parts = new ControlParts(cluster, initial, builder.controlSettings(), this::startMember, this::memberLeft);
+        this.parts = new ControlParts(cluster, initial, builder.controlSettings(), this::startMember, this::memberLeft,
+                id -> false);
         this.control = parts;
         this.queries = cluster.queries();
         this.jmx = builder.jmx ? new Jmx() : null;
@@ -624,6 +625,12 @@ public final class SlotGrid implements AutoCloseable {
         List<dev.slotgrid.slot.Move> interrupted = new java.util.ArrayList<>();
         parts.control.update(current -> MembershipChanges.afterDeath(current, node.id(), interrupted));
         MembershipChanges.undoInterrupted(cluster.transport(), node.id(), interrupted);
+        parts.replicas.request();
+    }
+
+    /** Re-creates missing copies now (tests); completed when a repair that started after the call ended. */
+    CompletableFuture<Void> repairReplicas() {
+        return parts.replicas.request();
     }
 
     private void memberLeft(GridNode node) {

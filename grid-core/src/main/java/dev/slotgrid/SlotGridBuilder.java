@@ -366,7 +366,7 @@ public final class SlotGridBuilder {
 
     ControlParts.Settings controlSettings() {
         return new ControlParts.Settings(migrationThrottle, maxMigrationsInFlight, migrationBatchSize, hotKeyDetection,
-                hotKeyPolicy);
+                hotKeyPolicy, backups);
     }
 
     GridConfig config(String gridName) {

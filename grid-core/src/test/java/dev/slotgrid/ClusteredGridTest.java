@@ -213,9 +213,10 @@ class ClusteredGridTest {
     @Test
     void aMemberThatDies_takesItsSlots_whichAreRefused_untilTheLossIsAcknowledged() throws Exception {
         try (ClusterMembers members = new ClusterMembers("death-" + System.nanoTime())) {
-            SlotGrid a = members.start("a");
-            SlotGrid b = members.start("b");
-            SlotGrid c = members.start("c");
+            // without backups: what a death costs then (with them, MultiProcessClusterTest and FailoverModel*Test)
+            SlotGrid a = members.start("a", m -> m.backups(0));
+            SlotGrid b = members.start("b", m -> m.backups(0));
+            SlotGrid c = members.start("c", m -> m.backups(0));
             SlotTable before = awaitSettled(a, 3);
             GridMap<String, Integer> map = b.map("lost");
             for (int i = 0; i < 500; i++) {

@@ -27,6 +27,12 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The same scenario without backups is the control: the dead member's slots are lost, and the
  * check finds it, so the check can fail.
+ *
+ * <p>Two deaths in a row: after the first, the grid re-creates the copies it took (the promoted
+ * slots have none) while the writers go on, and then a second member dies. Each writer's keys are
+ * split in three bands, written only before the first death, only between the deaths, and only
+ * after the second: the first band survives the second death only if the snapshot through the
+ * stream copied it, the second only if the stream and the snapshot interleave correctly.
  */
 class FailoverModelTest {
 
@@ -50,7 +56,7 @@ class FailoverModelTest {
 
     @Test
     void oneBackup_aMemberDiesUnderLoad_everyAcknowledgedWriteSurvives_andNoSlotIsLost() throws Exception {
-        Outcome outcome = run(1);
+        Outcome outcome = run(1, 3, List.of("node-1"));
         assertThat(outcome.wrong).as("keys whose value is not the last acknowledged one (seed %d)", outcome.seed).isEmpty();
         assertThat(outcome.lostKeys).as("keys in lost slots (seed %d)", outcome.seed).isZero();
         assertThat(outcome.acknowledgedAfterKill).as("writes acknowledged after the death").isPositive();
@@ -59,18 +65,38 @@ class FailoverModelTest {
 
     @Test
     void noBackups_theSameDeath_losesTheDeadMembersSlots_andTheCheckSeesIt() throws Exception {
-        Outcome outcome = run(0);
+        Outcome outcome = run(0, 3, List.of("node-1"));
         assertThat(outcome.lostKeys).as("keys in lost slots (seed %d)", outcome.seed).isGreaterThan(100);
+    }
+
+    @Test
+    void oneBackup_twoMembersDieInTurn_theCopiesAreRecreatedBetween_andNothingAcknowledgedIsLost() throws Exception {
+        Outcome outcome = run(1, 4, List.of("node-1", "node-2"));
+        assertThat(outcome.wrong).as("keys whose value is not the last acknowledged one (seed %d)", outcome.seed).isEmpty();
+        assertThat(outcome.lostKeys).as("keys in lost slots (seed %d)", outcome.seed).isZero();
+        assertThat(outcome.acknowledgedAfterKill).as("writes acknowledged after the last death").isPositive();
     }
 
     private record Outcome(long seed, List<String> wrong, int lostKeys, long acknowledgedAfterKill, int promotedSlots) {
     }
 
-    private Outcome run(int backups) throws Exception {
+    /**
+     * Runs writers while the named members die in turn, the grid re-creating the missing copies
+     * between two deaths; the writers enter through the members that stay.
+     */
+    private Outcome run(int backups, int nodes, List<String> deaths) throws Exception {
         long seed = Long.getLong("seed", System.nanoTime());
-        System.out.println("FailoverModelTest backups=" + backups + " seed=" + seed);
+        System.out.println("FailoverModelTest backups=" + backups + " nodes=" + nodes + " deaths=" + deaths + " seed=" + seed);
         FaultInjector faults = new FaultInjector();
-        try (SlotGrid grid = builder().nodes(3).jmx(false).backups(backups).faults(faults).build()) {
+        int bands = deaths.size() + 1;
+        int bandKeys = KEYS_PER_THREAD / bands;
+        List<String> entries = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            if (!deaths.contains("node-" + n)) {
+                entries.add("node-" + n);
+            }
+        }
+        try (SlotGrid grid = builder().nodes(nodes).jmx(false).backups(backups).faults(faults).build()) {
             List<List<KeyModel>> models = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 List<KeyModel> keys = new ArrayList<>();
@@ -80,22 +106,22 @@ class FailoverModelTest {
                 models.add(keys);
             }
             AtomicBoolean stop = new AtomicBoolean();
-            AtomicBoolean killed = new AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
             AtomicLong acknowledgedAfterKill = new AtomicLong();
             AtomicLong acknowledged = new AtomicLong();
             ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
-            // the writers enter through node-0 and node-2; node-1 dies
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
-                GridMap<String, String> map = grid.node(t % 2 == 0 ? "node-0" : "node-2").map("kv");
+                GridMap<String, String> map = grid.node(entries.get(t % entries.size())).map("kv");
                 Random random = new Random(seed + t);
                 Thread writer = new Thread(() -> {
                     List<KeyModel> mine = models.get(thread);
                     for (long op = 0; op < MAX_OPS_PER_THREAD && !stop.get(); op++) {
-                        boolean afterKill = killed.get();
-                        // the first half of the keys is written only before the death: what the backups must have kept
-                        int k = random.nextInt(KEYS_PER_THREAD / 2) + (afterKill ? KEYS_PER_THREAD / 2 : 0);
+                        int band = phase.get();
+                        boolean afterKill = band == bands - 1;
+                        // each band of keys is written only in its phase: what the copies must have kept after it
+                        int k = random.nextInt(bandKeys) + band * bandKeys;
                         String key = "t" + thread + ":k" + k;
                         String value = key + "#" + op;
                         KeyModel model = mine.get(k);
@@ -122,12 +148,23 @@ class FailoverModelTest {
             }
             long start = System.nanoTime();
             Awaitility.await().atMost(MAX_WAIT).until(() -> acknowledged.get() >= WRITES_BEFORE_KILL || !unexpected.isEmpty());
-            for (FaultInjector.Kind kind : FaultInjector.Kind.values()) {
-                faults.drop("node-1", kind);
+            int deadSlots = 0;
+            for (int d = 0; d < deaths.size(); d++) {
+                String dying = deaths.get(d);
+                if (d > 0) { // the copies the previous death took are made again while the writers go on
+                    long before = acknowledged.get();
+                    grid.repairReplicas().get(MAX_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(grid.table().replicas().holes()).as("copies missing after the repair").isZero();
+                    Awaitility.await().atMost(MAX_WAIT).until(() -> acknowledged.get() >= before + WRITES_BEFORE_KILL / 4
+                            || !unexpected.isEmpty());
+                }
+                for (FaultInjector.Kind kind : FaultInjector.Kind.values()) {
+                    faults.drop(dying, kind);
+                }
+                deadSlots += grid.table().slotCount(grid.node(dying).id());
+                phase.incrementAndGet();
+                grid.declareDead(dying);
             }
-            int deadSlots = grid.table().slotCount(1);
-            killed.set(true);
-            grid.declareDead("node-1");
             Awaitility.await().atMost(MAX_WAIT).until(() -> acknowledgedAfterKill.get() >= WRITES_AFTER_KILL
                     || !unexpected.isEmpty() || backups == 0);
             stop.set(true);
@@ -139,15 +176,15 @@ class FailoverModelTest {
                 fail("unexpected failure (seed " + seed + ")", unexpected.peek());
             }
             System.out.println("FailoverModelTest ran " + (System.nanoTime() - start) / 1_000_000 + " ms; "
-                    + acknowledged.get() + " writes acknowledged, " + acknowledgedAfterKill.get() + " after the death; slots of"
-                    + " node-1: " + deadSlots + ", lost: " + grid.table().lostSlots().length + ", now node-0 "
-                    + grid.table().slotCount(0) + ", node-2 " + grid.table().slotCount(2));
+                    + acknowledged.get() + " writes acknowledged, " + acknowledgedAfterKill.get() + " after the last death;"
+                    + " slots of the dead: " + deadSlots + ", lost: " + grid.table().lostSlots().length + ", copies missing: "
+                    + grid.table().replicas().holes());
 
-            GridMap<String, String> check = grid.node("node-0").map("kv");
+            GridMap<String, String> check = grid.node(entries.get(0)).map("kv");
             List<String> wrong = new ArrayList<>();
             int lostKeys = 0;
             for (int t = 0; t < THREADS; t++) {
-                for (int k = 0; k < KEYS_PER_THREAD; k++) {
+                for (int k = 0; k < bands * bandKeys; k++) {
                     String key = "t" + t + ":k" + k;
                     KeyModel model = models.get(t).get(k);
                     String actual;
