@@ -149,6 +149,7 @@ final class MembershipChanges {
                 SlotTable after = parts.control.update(t -> t.node(leaving) != null && t.slotCount(leaving) == 0
                         && t.migrations().values().stream().noneMatch(m -> m.to() == leaving) ? t.withoutNode(leaving) : t);
                 if (after.node(leaving) == null) {
+                    parts.replicas.request(); // the copies it held
                     break;
                 }
                 if (round >= 8) {

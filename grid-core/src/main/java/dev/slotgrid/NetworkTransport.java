@@ -246,7 +246,13 @@ final class NetworkTransport implements Transport {
             }
         }
         long timeout = timeouts.nanosFor(request, callTimeoutNanos);
-        return send(memberId, request, false)
+        CompletableFuture<byte[]> sent;
+        try {
+            sent = send(memberId, request, false);
+        } catch (RuntimeException notSent) { // no address, no connection: as the contract says, in the future
+            return CompletableFuture.failedFuture(notSent);
+        }
+        return sent
                 .orTimeout(timeout, TimeUnit.NANOSECONDS)
                 .handle((bytes, failure) -> {
                     if (failure == null) {

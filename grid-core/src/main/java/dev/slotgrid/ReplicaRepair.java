@@ -30,7 +30,7 @@ import java.util.function.IntPredicate;
  * <p>A copy whose slot migrates or changes owner while it is made is not listed (its owner and its
  * member are told to stop it) and is planned again in the next round; rounds go on, with a pause
  * after one that failed, until a plan asks for nothing or twenty rounds have passed (the next
- * request starts again). Until then the slot has fewer copies than configured: a degraded state,
+ * request, or a retry five seconds later, starts again). Until then the slot has fewer copies than configured: a degraded state,
  * counted in the table ({@code Replicas.holes()}), never a wrong answer.
  *
  * <p>Throttled: at most {@code parallel} copies in flight, and the copied entries drawn from the
@@ -42,6 +42,7 @@ final class ReplicaRepair {
     private static final System.Logger LOG = System.getLogger(ReplicaRepair.class.getName());
     private static final int GROUP = 512;
     private static final int ROUNDS = 20;
+    private static final long RETRY_SECONDS = 5;
 
     private final Cluster cluster;
     private final ControlPlane control;
@@ -52,6 +53,8 @@ final class ReplicaRepair {
     private final ExecutorService executor;
     private final LongAdder created = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    /** For the log: why the last copy that failed did (written by completions, read by the repair thread). */
+    private volatile String lastFailure = "none";
     /** The next round's callers; guarded by {@code this}. */
     private CompletableFuture<Void> next;
 
@@ -125,7 +128,14 @@ final class ReplicaRepair {
     }
 
     private void repair() {
-        for (int round = 0; round < ROUNDS && !Thread.currentThread().isInterrupted(); round++) {
+        for (int round = 0; !Thread.currentThread().isInterrupted(); round++) {
+            if (round == ROUNDS) {
+                // still missing after every round: try again later rather than wait for the next layout change
+                LOG.log(System.Logger.Level.WARNING, "grid '" + cluster.name() + "': copies still missing after " + ROUNDS
+                        + " rounds (the last failure: " + lastFailure + "); trying again in " + RETRY_SECONDS + " s");
+                CompletableFuture.delayedExecutor(RETRY_SECONDS, TimeUnit.SECONDS).execute(this::request);
+                return;
+            }
             SlotTable table = control.latest();
             List<NodeInfo> members = new ArrayList<>(table.nodes());
             members.removeIf(n -> leaving.test(n.id()));
@@ -165,6 +175,7 @@ final class ReplicaRepair {
         for (ReplicaPlanner.SlotCopy copy : group) {
             int slot = copy.slot();
             if (table.migratingTo(slot) >= 0 || table.isLost(slot)) {
+                lastFailure = "slot " + slot + " is migrating or lost";
                 copies.add(CompletableFuture.completedFuture(null)); // left for a round after the move
                 continue;
             }
@@ -178,8 +189,10 @@ final class ReplicaRepair {
                         if (answer instanceof Long entries) {
                             return new Made(slot, copy.member(), owner, replaced == null ? Replicas.NONE : replaced, entries);
                         }
-                        String why = failure != null ? failure.toString() : String.valueOf(answer);
-                        LOG.log(System.Logger.Level.DEBUG, () -> "copy of slot " + slot + " to " + copy.member() + ": " + why);
+                        String why = "copy of slot " + slot + " to " + copy.member() + " from " + owner + ": "
+                                + (failure != null ? failure.toString() : String.valueOf(answer));
+                        lastFailure = why;
+                        LOG.log(System.Logger.Level.DEBUG, why);
                         return null;
                     }));
         }
@@ -207,6 +220,7 @@ final class ReplicaRepair {
         List<CompletableFuture<Object>> stops = new ArrayList<>();
         for (Made m : made) {
             if (!listed.contains(m)) { // its slot moved meanwhile: the stream it joined is no longer the slot's
+                lastFailure = "copy of slot " + m.slot() + " to " + m.member() + " made but not listed: the slot changed";
                 stops.addAll(stop(m));
             }
         }

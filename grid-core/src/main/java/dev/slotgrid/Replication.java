@@ -225,7 +225,13 @@ final class Replication {
                     unique.add(p);
                 }
             }
-            RuntimeException failure = unique.isEmpty() ? null : send(unique, null, false);
+            RuntimeException failure;
+            try {
+                failure = unique.isEmpty() ? null : send(unique, null, false);
+            } catch (RuntimeException unexpected) { // every writer of the batch hears of it; none waits forever
+                failure = new IndeterminateOperationException("replicating slot " + store.slot + " failed: " + unexpected,
+                        unexpected);
+            }
             for (Pending p : batch) {
                 p.failure = failure;
                 p.shipped = true; // after failure: a writer reads shipped, then failure

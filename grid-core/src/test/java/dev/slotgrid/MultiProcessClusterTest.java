@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Timeout;
  * Members in separate JVMs ({@link MemberProcess}): a model check across processes (load through
  * every member while a fourth joins and one leaves gracefully; every acknowledged write read back
  * through every member, no resurrected delete, exact counters), then a member killed with
- * {@code kill -9}: its slots are reported lost, never served as empty, and the others keep serving.
+ * {@code kill -9} while the others write (one backup, the clustered default): its slots are
+ * promoted on their copies, every acknowledged write is read back through the survivors (a write
+ * that failed while the death was noticed may or may not have been applied, and either is
+ * accepted), no slot is lost, and the copies the death took are made again. What a death costs
+ * without backups (its slots lost, refused, never served empty) is {@link ClusteredGridTest}'s.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class MultiProcessClusterTest {
@@ -31,12 +35,13 @@ class MultiProcessClusterTest {
     private static final Duration SETTLE = Duration.ofSeconds(180);
 
     /** The coordinator's table as a member prints it: {@code TABLE epoch=.. members=a#0:5461,.. migrating=0 lost=0}. */
-    record Table(long epoch, Map<String, Integer> slots, int migrating, int lost) {
+    record Table(long epoch, Map<String, Integer> slots, int migrating, int lost, int missingCopies) {
         static Table parse(String line) {
             Map<String, Integer> slots = new HashMap<>();
             long epoch = -1;
             int migrating = -1;
             int lost = -1;
+            int missingCopies = -1;
             for (String part : line.split(" ")) {
                 if (part.startsWith("epoch=")) {
                     epoch = Long.parseLong(part.substring(6));
@@ -49,9 +54,11 @@ class MultiProcessClusterTest {
                     migrating = Integer.parseInt(part.substring(10));
                 } else if (part.startsWith("lost=")) {
                     lost = Integer.parseInt(part.substring(5));
+                } else if (part.startsWith("missingCopies=")) {
+                    missingCopies = Integer.parseInt(part.substring(14));
                 }
             }
-            return new Table(epoch, slots, migrating, lost);
+            return new Table(epoch, slots, migrating, lost, missingCopies);
         }
 
         boolean settledOn(List<String> members) {
@@ -98,7 +105,7 @@ class MultiProcessClusterTest {
     }
 
     @Test
-    void acrossProcesses_everyAcknowledgedWriteSurvivesAJoinAndALeave_andAKilledMembersSlotsAreReportedLost()
+    void acrossProcesses_everyAcknowledgedWriteSurvivesAJoinALeaveAndAKillUnderLoad()
             throws Exception {
         long seed = System.nanoTime();
         System.out.println("MultiProcessClusterTest seed = " + seed);
@@ -119,30 +126,49 @@ class MultiProcessClusterTest {
             int keysPerDriver = 300;
             List<MemberProcess> driven = List.of(a, b, c);
             List<Map<String, String>> models = new ArrayList<>();
+            // what a write that failed after the kill may have left: values per key, increments per counter
+            List<Map<String, java.util.Set<String>>> maybe = new ArrayList<>();
             long[] increments = new long[driven.size()];
+            long[] maybeIncrements = new long[driven.size()];
+            long[] acknowledgedAfterKill = new long[driven.size()];
+            AtomicBoolean killed = new AtomicBoolean();
             AtomicBoolean[] stop = {new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean()};
             List<Future<?>> running = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
             for (int i = 0; i < driven.size(); i++) {
                 int driver = i;
                 Map<String, String> model = new java.util.concurrent.ConcurrentHashMap<>(); // "null" once removed
                 models.add(model);
+                Map<String, java.util.Set<String>> unsure = new java.util.concurrent.ConcurrentHashMap<>();
+                maybe.add(unsure);
                 Random random = new Random(seed + i);
                 running.add(drivers.submit(() -> {
                     MemberProcess member = driven.get(driver);
-                    for (int op = 0; op < 50_000 && !stop[driver].get() && System.nanoTime() < deadline; op++) {
+                    for (int op = 0; op < 200_000 && !stop[driver].get() && System.nanoTime() < deadline; op++) {
                         String key = "d" + driver + "-" + random.nextInt(keysPerDriver);
                         int choice = random.nextInt(10);
-                        if (choice == 0) {
-                            member.expect("remove model " + key, "OK");
-                            model.put(key, "null");
-                        } else if (choice == 1) {
-                            member.expect("incr counters w" + driver, "VALUE");
-                            increments[driver]++;
+                        boolean afterKill = killed.get(); // sent after the kill; a failure is excused if the kill preceded its answer
+                        String command = choice == 0 ? "remove model " + key
+                                : choice == 1 ? "incr counters w" + driver : "put model " + key + " v" + op;
+                        String answer = member.ask(command);
+                        if (answer.startsWith("OK") || answer.startsWith("VALUE")) {
+                            if (choice == 1) {
+                                increments[driver]++;
+                            } else {
+                                model.put(key, choice == 0 ? "null" : "v" + op);
+                                unsure.remove(key);
+                            }
+                            acknowledgedAfterKill[driver] += afterKill ? 1 : 0;
+                        } else if (killed.get() && (answer.startsWith("ERROR IndeterminateOperationException")
+                                || answer.startsWith("ERROR MemberUnavailableException"))) {
+                            if (choice == 1) {
+                                maybeIncrements[driver]++;
+                            } else {
+                                unsure.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(choice == 0 ? "null" : "v" + op);
+                            }
                         } else {
-                            String value = "v" + op;
-                            member.expect("put model " + key + " " + value, "OK");
-                            model.put(key, value);
+                            throw new IllegalStateException("member " + member.name() + " answered '" + answer + "' to '"
+                                    + command + "'");
                         }
                     }
                     return null;
@@ -160,6 +186,15 @@ class MultiProcessClusterTest {
                 assertThat(c.isAlive()).isFalse();
                 awaitSettled(d, "a", "b", "d"); // d: no driver writes through its console
                 assertThat(table(d).lost()).as("a graceful leave loses no slot").isZero();
+                await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> table(a).missingCopies() == 0);
+
+                // kill -9 while a and b write: d's slots are promoted on their copies
+                killed.set(true);
+                d.kill();
+                await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> !table(a).slots().containsKey("d"));
+                long[] atDeath = {acknowledgedAfterKill[0], acknowledgedAfterKill[1]};
+                await().atMost(SETTLE).until(() -> acknowledgedAfterKill[0] > atDeath[0] + 200
+                        && acknowledgedAfterKill[1] > atDeath[1] + 200 || running.get(0).isDone() || running.get(1).isDone());
             } finally {
                 for (AtomicBoolean flag : stop) {
                     flag.set(true);
@@ -168,41 +203,30 @@ class MultiProcessClusterTest {
                     driver.get(SETTLE.toSeconds(), TimeUnit.SECONDS);
                 }
             }
+            Table after = table(a);
+            assertThat(after.lost()).as("slots lost to the kill").isZero();
+            System.out.println("MultiProcessClusterTest: acknowledged after the kill " + acknowledgedAfterKill[0] + " + "
+                    + acknowledgedAfterKill[1] + ", indeterminate " + (maybe.get(0).size() + maybe.get(1).size())
+                    + " keys; " + after);
 
-            for (MemberProcess reader : List.of(a, b, d)) {
+            for (MemberProcess reader : List.of(a, b)) {
                 for (int i = 0; i < models.size(); i++) {
                     for (Map.Entry<String, String> expected : models.get(i).entrySet()) {
+                        java.util.Set<String> allowed = new java.util.HashSet<>(maybe.get(i).getOrDefault(expected.getKey(),
+                                java.util.Set.of()));
+                        allowed.add(expected.getValue());
                         assertThat(reader.expect("get model " + expected.getKey(), "VALUE"))
-                                .as("%s through %s (seed %d)", expected.getKey(), reader.name(), seed)
-                                .isEqualTo(expected.getValue());
+                                .as("%s through %s (seed %d)", expected.getKey(), reader.name(), seed).isIn(allowed);
                     }
-                    assertThat(reader.expect("get counters w" + i, "VALUE")).as("counter %d (seed %d)", i, seed)
-                            .isEqualTo(increments[i] == 0 ? "null" : Long.toString(increments[i]));
+                    String counter = reader.expect("get counters w" + i, "VALUE");
+                    long value = counter.equals("null") ? 0 : Long.parseLong(counter);
+                    assertThat(value).as("counter %d (seed %d)", i, seed)
+                            .isBetween(increments[i], increments[i] + maybeIncrements[i]);
                 }
             }
-
-            // kill -9: d's slots are lost (no replicas yet); they are refused, never served as empty
-            Table before = table(a);
-            d.kill();
-            await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> !table(a).slots().containsKey("d"));
-            Table after = table(a);
-            assertThat(after.lost()).isEqualTo(before.slots().get("d"));
-            int refused = 0;
-            int served = 0;
-            for (Map.Entry<String, String> expected : models.get(0).entrySet()) {
-                String answer = b.ask("get model " + expected.getKey());
-                if (answer.startsWith("ERROR SlotLostException")) {
-                    refused++;
-                } else {
-                    assertThat(answer).isEqualTo("VALUE " + expected.getValue());
-                    served++;
-                }
-            }
-            assertThat(refused).as("keys in d's slots are refused").isPositive();
-            assertThat(served).as("keys in the survivors' slots are served").isPositive();
-            a.expect("acknowledge-lost", "OK");
-            await().atMost(SETTLE).until(() -> table(b).lost() == 0);
-            assertThat(b.ask("put model after-loss yes")).isEqualTo("OK null");
+            // the copies the death took (and those promoted to owners) are made again on the survivors
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).until(() -> table(a).missingCopies() == 0);
+            assertThat(b.ask("put model after-kill yes")).startsWith("OK");
         } catch (Throwable failure) {
             throw withOutputs(failure, started);
         } finally {
