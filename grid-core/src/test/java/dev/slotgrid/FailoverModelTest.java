@@ -77,6 +77,75 @@ class FailoverModelTest {
         assertThat(outcome.acknowledgedAfterKill).as("writes acknowledged after the last death").isPositive();
     }
 
+    /**
+     * A zombie: node-0 is declared dead but never hears of it (its table publications are dropped),
+     * so it still takes writes to the slots it owned. With one backup, none of them is acknowledged:
+     * each backup it streams to has promoted its copy or follows the new owner, and refuses the old
+     * epoch. The new owners' values stand.
+     */
+    @Test
+    void oneBackup_anOwnerCutOffFromItsDeath_acknowledgesNoWrite_andTheNewOwnersValuesStand() {
+        Zombie zombie = zombieWrites(1);
+        assertThat(zombie.acknowledged).as("writes the zombie acknowledged").isEmpty();
+        assertThat(zombie.refused).as("writes the zombie tried").hasSize(ZOMBIE_KEYS);
+        assertThat(zombie.afterwards).as("values read through a living member").allMatch(v -> v.startsWith("before-"));
+    }
+
+    /** Without backups, said plainly: the zombie acknowledges writes the grid does not have. */
+    @Test
+    void noBackups_anOwnerCutOffFromItsDeath_acknowledgesWritesThatAreLost() {
+        Zombie zombie = zombieWrites(0);
+        assertThat(zombie.acknowledged).as("writes the zombie acknowledged").hasSize(ZOMBIE_KEYS);
+        assertThat(zombie.afterwards).as("values read through a living member").allMatch(v -> v.equals("lost"));
+    }
+
+    private static final int ZOMBIE_KEYS = 40;
+
+    private record Zombie(List<String> acknowledged, List<String> refused, List<String> afterwards) {
+    }
+
+    private Zombie zombieWrites(int backups) {
+        FaultInjector faults = new FaultInjector();
+        try (SlotGrid grid = builder().nodes(3).jmx(false).backups(backups).faults(faults).build()) {
+            int zombieId = grid.node("node-0").id();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; keys.size() < ZOMBIE_KEYS; i++) {
+                if (grid.table().ownerOf(grid.slotOf("z" + i)) == zombieId) {
+                    keys.add("z" + i);
+                }
+            }
+            GridMap<String, String> living = grid.node("node-2").map("kv");
+            for (String key : keys) {
+                living.put(key, "before-" + key);
+            }
+            faults.drop("node-0", FaultInjector.Kind.TABLE); // it never learns of its death
+            grid.declareDead("node-0");
+            assertThat(grid.node("node-0").table().ownerOf(grid.slotOf(keys.get(0)))).as("the zombie's table")
+                    .isEqualTo(zombieId);
+            GridMap<String, String> cutOff = grid.node("node-0").map("kv");
+            List<String> acknowledged = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
+            for (String key : keys) {
+                try {
+                    cutOff.put(key, "zombie-" + key);
+                    acknowledged.add(key);
+                } catch (IndeterminateOperationException e) {
+                    assertThat(e).hasMessageContaining("refused");
+                    refused.add(key);
+                }
+            }
+            List<String> afterwards = new ArrayList<>();
+            for (String key : keys) {
+                try {
+                    afterwards.add(living.get(key));
+                } catch (SlotLostException e) {
+                    afterwards.add("lost");
+                }
+            }
+            return new Zombie(acknowledged, refused, afterwards);
+        }
+    }
+
     private record Outcome(long seed, List<String> wrong, int lostKeys, long acknowledgedAfterKill, int promotedSlots) {
     }
 

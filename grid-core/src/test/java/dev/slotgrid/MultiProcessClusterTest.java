@@ -69,13 +69,21 @@ class MultiProcessClusterTest {
 
     /** A member JVM on loopback joining through {@code seeds} (its own port included), its output in a temp file. */
     static MemberProcess member(String cluster, String name, int port, int... seeds) throws IOException {
+        return member(cluster, name, port, List.of(), seeds);
+    }
+
+    /** As {@link #member(String, String, int, int...)}, with more {@code MemberLauncher} options. */
+    static MemberProcess member(String cluster, String name, int port, List<String> options, int... seeds)
+            throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--failure-timeout", "5", "--call-timeout", "30"));
+        arguments.addAll(options);
         List<String> seedList = new ArrayList<>();
         for (int seed : seeds) {
             seedList.add("127.0.0.1:" + seed);
         }
         return MemberProcess.start(new MemberProcess.Spec(cluster, name, port, seedList, ClusterMembers.SECRET,
                 List.of("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dhazelcast.logging.type=none"),
-                List.of("--failure-timeout", "5", "--call-timeout", "30"),
+                arguments,
                 Files.createTempFile("slotgrid-member-" + name + "-", ".log"), Duration.ofSeconds(120),
                 Duration.ofSeconds(120)));
     }

@@ -34,10 +34,14 @@ import org.junit.jupiter.api.Timeout;
  * a frozen coordinator must step down for the one the others chose. Checked: the tables every
  * member adopted (no epoch with two layouts), the expulsion of the member that came back, and a
  * model of every acknowledged write: each key read back has its last acknowledged value (or one
- * of the writes whose answer was lost), or is refused as lost, never served wrong.
+ * of the writes whose answer was lost), or is refused as lost, never served wrong. The members run
+ * with {@code --backups 0}: what a frozen member's loss costs without copies is what is checked
+ * (with copies its slots are promoted: {@code MultiProcessClusterTest}).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class NetworkBlipTest {
+
+    private static final List<String> NO_BACKUPS = List.of("--backups", "0");
 
     private static final Duration WAIT = Duration.ofSeconds(180);
 
@@ -146,7 +150,7 @@ class NetworkBlipTest {
         coordinator.expect("acknowledge-lost", "OK");
         model.lossAcknowledged();
         expelled.kill();
-        MemberProcess again = member(cluster, expelled.name(), port, ports);
+        MemberProcess again = member(cluster, expelled.name(), port, NO_BACKUPS, ports);
         started.add(again);
         awaitBalanced(coordinator, "a", "b", "c");
         assertThat(table(coordinator).lost()).isZero();
@@ -170,11 +174,11 @@ class NetworkBlipTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Map<Long, String> seen = new HashMap<>();
         try {
-            MemberProcess a = member(cluster, "a", ports[0], ports);
+            MemberProcess a = member(cluster, "a", ports[0], NO_BACKUPS, ports);
             started.add(a);
-            MemberProcess b = member(cluster, "b", ports[1], ports);
+            MemberProcess b = member(cluster, "b", ports[1], NO_BACKUPS, ports);
             started.add(b);
-            MemberProcess c = member(cluster, "c", ports[2], ports);
+            MemberProcess c = member(cluster, "c", ports[2], NO_BACKUPS, ports);
             started.add(c);
             awaitBalanced(a, "a", "b", "c");
             Model model = new Model();
