@@ -60,6 +60,9 @@ final class ChurnLoop implements Runnable {
     private String joined;
     private String leavingNode;
     private int joins;
+    /** Whether {@link #pendingChange} is a kill (churn thread only). */
+    private boolean killing;
+    private final java.util.Random killRandom;
     private long migrationsRequested;
     private long migrationsSkipped;
 
@@ -73,6 +76,7 @@ final class ChurnLoop implements Runnable {
         this.stop = stop;
         this.deadlineNanos = deadlineNanos;
         this.random = new SplittableRandom(config.seed() ^ 0x5eed_c4a2L);
+        this.killRandom = new java.util.Random(config.seed() ^ 0x4b11L);
     }
 
     /** @return every change that ended so far, in the order they ended */
@@ -92,19 +96,34 @@ final class ChurnLoop implements Runnable {
         long now = System.nanoTime();
         long nextChurn = churnPeriod > 0 ? now + churnPeriod : Long.MAX_VALUE;
         long nextMigration = migrationPeriod > 0 ? now + migrationPeriod : Long.MAX_VALUE;
+        long killPeriod = config.killEvery().toNanos();
+        long nextKill = killPeriod > 0 ? now + killPeriod : Long.MAX_VALUE;
         // every pass starts a change or waits; a generous cap bounds the passes besides the deadline
         long maxPasses = 100 * (config.duration().toMillis() + 1000);
         for (long pass = 0; pass < maxPasses && !stop.getAsBoolean() && (now = System.nanoTime()) < deadlineNanos;
                 pass++) {
-            if (now >= nextChurn && pendingChange.isDone()) {
+            pendingMigrations.removeIf(CompletableFuture::isDone);
+            // a kill waits for the change and the migrations in flight, and none starts until it is over:
+            // a migration to or from the member killed would fail for the kill, not for the grid
+            boolean killDue = now >= nextKill;
+            if (killDue && pendingChange.isDone() && pendingMigrations.isEmpty()) {
+                killing = true;
+                pendingChange = logWhenDone(driver.kill(killRandom));
+                nextKill = Long.MAX_VALUE; // counted from the end of this kill
+            } else if (killing && pendingChange.isDone()) {
+                killing = false;
+                nextKill = now + killPeriod;
+            } else if (!killDue && !killing && now >= nextChurn && pendingChange.isDone()) {
                 churnOnce();
                 nextChurn = now + churnPeriod;
-            } else if (now >= nextMigration) {
+            } else if (!killDue && !killing && now >= nextMigration) {
                 migrateOnce();
                 nextMigration = Math.max(nextMigration + migrationPeriod, now);
             } else {
-                long until = Math.min(Math.min(nextChurn, nextMigration), deadlineNanos);
-                LockSupport.parkNanos(Math.max(1, Math.min(until - now, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS))));
+                long until = Math.min(Math.min(Math.min(nextChurn, nextMigration), nextKill), deadlineNanos);
+                long poll = TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+                // a time already passed means waiting for a change in flight: poll, do not spin
+                LockSupport.parkNanos(until > now ? Math.min(until - now, poll) : poll);
             }
         }
     }

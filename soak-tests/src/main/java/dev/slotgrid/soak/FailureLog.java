@@ -13,6 +13,30 @@ final class FailureLog {
 
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, String> firstMessage = new ConcurrentHashMap<>();
+    private final KillWindow kills;
+
+    FailureLog() {
+        this(null);
+    }
+
+    /** A log that excuses what {@code kills} excuses (or nothing, if {@code null}). */
+    FailureLog(KillWindow kills) {
+        this.kills = kills;
+    }
+
+    /**
+     * Counts a failure that a member's kill explains ({@link KillWindow#excuses}) under
+     * {@code "<operation> during a kill: <exception>"}; the caller then reports no violation.
+     *
+     * @return whether it was excused (and counted); if not, nothing was counted
+     */
+    boolean excused(String operation, Throwable failure) {
+        if (kills == null || !kills.excuses(failure)) {
+            return false;
+        }
+        record(operation + " during a kill", failure);
+        return true;
+    }
 
     /**
      * Counts one failure.

@@ -169,11 +169,30 @@ final class KvModel {
      * @return {@code null} when it matches, else the violation's detail
      */
     String checkPrevious(int item, long before, long startedBefore, String previous, String operation) {
-        if (matches(item, before, previous) || (startedBefore != before && matches(item, startedBefore, previous))) {
+        if (matches(item, before, previous) || maybeApplied(item, before, startedBefore, previous)) {
             return null;
         }
         return operation + " " + keys[item] + " returned previous " + describe(previous) + ", but the model holds "
                 + describeState(item, before);
+    }
+
+    /**
+     * Whether {@code value} is what one of the writes after {@code ackedState}, up to
+     * {@code startedState}, left: those writes failed, and each may or may not have been applied
+     * (a failure after the owner applied it), so any of them may be the last one applied.
+     */
+    private boolean maybeApplied(int item, long ackedState, long startedState, String value) {
+        long floor = seqOf(ackedState);
+        long top = seqOf(startedState);
+        if (top <= floor) {
+            return false;
+        }
+        if (value == null) {
+            long removal = removalStarted.get(item);
+            return removal > floor && removal <= top;
+        }
+        long seq = seqOfValue(item, value);
+        return seq > floor && seq <= top;
     }
 
     private boolean matches(int item, long state, String value) {
@@ -238,13 +257,13 @@ final class KvModel {
     }
 
     /**
-     * Checks a key at quiescence: the value must be exactly the last acknowledged one (or the last
-     * started one, when that write failed and so may or may not have been applied).
+     * Checks a key at quiescence: the value must be exactly the last acknowledged one (or that of a
+     * write started after it, which failed and so may or may not have been applied).
      */
     boolean checkFinal(int item, String value, ViolationLog log) {
         long ackedState = acked.get(item);
         long startedState = started.get(item);
-        if (matches(item, ackedState, value) || (startedState != ackedState && matches(item, startedState, value))) {
+        if (matches(item, ackedState, value) || maybeApplied(item, ackedState, startedState, value)) {
             return true;
         }
         long seq = value == null ? 0 : seqOfValue(item, value);

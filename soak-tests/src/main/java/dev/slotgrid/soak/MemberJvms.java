@@ -36,12 +36,15 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
     private final int seedPort;
     private final Path logs;
     private final Map<String, MemberProcess> running = new ConcurrentHashMap<>();
+    private final KillWindow kills;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
     private volatile SlotGrid grid;
 
-    MemberJvms(String cluster, int seedPort, Path logs) {
+    MemberJvms(String cluster, int seedPort, Path logs, KillWindow kills) {
         this.cluster = cluster;
         this.seedPort = seedPort;
         this.logs = logs;
+        this.kills = kills;
     }
 
     int seedPort() {
@@ -74,6 +77,11 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
     /** Waits until the coordinator's table has {@code members} members with fair shares and nothing moving. */
     boolean awaitSettled(int members, long seconds) {
         return pollUntil(() -> settled(grid.table(), members), seconds);
+    }
+
+    /** Waits until the coordinator's table lists every copy of every slot. */
+    boolean awaitCopies(long seconds) {
+        return pollUntil(() -> grid.table().replicas().holes() == 0, seconds);
     }
 
     /** Polls the coordinator's view every 200 ms until {@code done} holds or {@code seconds} have passed. */
@@ -148,6 +156,39 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
             } finally {
                 running.remove(name);
                 member.kill(); // gone already, or stuck: either way no process is left behind
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> kill(java.util.Random random) {
+        List<String> names = new java.util.ArrayList<>(running.keySet());
+        java.util.Collections.sort(names); // the seed alone picks the victim
+        if (names.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no member process to kill"));
+        }
+        String name = names.get(random.nextInt(names.size()));
+        return CompletableFuture.supplyAsync(() -> {
+            kills.opened();
+            try {
+                MemberProcess member = running.remove(name);
+                member.kill();
+                if (!pollUntil(() -> grid.table().nodes().stream().noneMatch(n -> n.name().equals(name)),
+                        MigrationDriver.CHANGE_TIMEOUT_SECONDS)) {
+                    throw new IllegalStateException(name + " was killed but not declared dead: " + grid.table());
+                }
+                String replacement = name.replaceFirst("-r\\d+$", "") + "-r" + restarts.incrementAndGet();
+                start(replacement);
+                if (!awaitShare(replacement, MigrationDriver.CHANGE_TIMEOUT_SECONDS)) {
+                    throw new IllegalStateException("member " + replacement + " did not receive its share: " + grid.table());
+                }
+                if (!awaitCopies(MigrationDriver.CHANGE_TIMEOUT_SECONDS)) {
+                    throw new IllegalStateException("the copies were not all made again after killing " + name + ": "
+                            + grid.table().replicas().holes() + " missing");
+                }
+                return name;
+            } finally {
+                kills.closed();
             }
         });
     }

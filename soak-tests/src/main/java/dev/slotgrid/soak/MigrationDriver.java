@@ -28,6 +28,8 @@ final class MigrationDriver {
     static final boolean LIVE_MIGRATION = true;
     /** The longest one membership change or migration may take before it counts as timed out. */
     static final long CHANGE_TIMEOUT_SECONDS = 120;
+    /** A kill: the death noticed, a new member started and given its share, every copy made again. */
+    static final long KILL_TIMEOUT_SECONDS = 3 * CHANGE_TIMEOUT_SECONDS;
 
     /** What became of one change. */
     enum Outcome {
@@ -68,6 +70,15 @@ final class MigrationDriver {
 
         /** A member leaves gracefully; the future completes once its slots moved away and it is gone. */
         CompletableFuture<?> leave(String name);
+
+        /**
+         * A random member other than this JVM's is killed at once ({@code kill -9}) and another is
+         * started in its place; the future completes with the killed member's name once the grid
+         * has a copy of every slot again. Only members in other processes can be killed.
+         */
+        default CompletableFuture<String> kill(java.util.Random random) {
+            return CompletableFuture.failedFuture(new UnsupportedOperationException("kills need member processes (--jvms)"));
+        }
     }
 
     private final SlotGrid grid;
@@ -104,6 +115,14 @@ final class MigrationDriver {
         return track("leave", nodeName, start, () -> members.leave(nodeName));
     }
 
+    /** Kills a random member process and starts another in its place ({@link Members#kill}). */
+    CompletableFuture<Event> kill(java.util.Random random) {
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<String> killed = new java.util.concurrent.atomic.AtomicReference<>("?");
+        return track("kill", "a member process", start, KILL_TIMEOUT_SECONDS, () -> members.kill(random).thenAccept(killed::set))
+                .thenApply(e -> new Event(e.atSeconds(), e.action(), killed.get(), e.outcome(), e.millis(), e.detail()));
+    }
+
     /**
      * Moves one slot, live, to a node; with {@code cancel}, asks right away to cancel it (it may
      * be past its cutover already, then it completes normally).
@@ -127,6 +146,11 @@ final class MigrationDriver {
 
     private CompletableFuture<Event> track(String action, String target, long startNanos,
             java.util.function.Supplier<CompletableFuture<?>> change) {
+        return track(action, target, startNanos, CHANGE_TIMEOUT_SECONDS, change);
+    }
+
+    private CompletableFuture<Event> track(String action, String target, long startNanos, long timeoutSeconds,
+            java.util.function.Supplier<CompletableFuture<?>> change) {
         CompletableFuture<?> future;
         try {
             future = change.get();
@@ -134,7 +158,7 @@ final class MigrationDriver {
             return CompletableFuture.completedFuture(event(action, target, startNanos, Outcome.FAILED, describe(e)));
         }
         // on a copy, so that the timeout never completes the grid's own future
-        return future.copy().orTimeout(CHANGE_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((ignored, failure) -> {
+        return future.copy().orTimeout(timeoutSeconds, TimeUnit.SECONDS).handle((ignored, failure) -> {
             if (failure == null) {
                 return event(action, target, startNanos, Outcome.DONE, "");
             }

@@ -73,9 +73,14 @@ final class ReportMarkdown {
         Map<String, Long> fc = r.finalCheck();
         long joins = r.changes().stream().filter(e -> e.action().equals("join") && e.allowed()).count();
         long leaves = r.changes().stream().filter(e -> e.action().equals("leave") && e.allowed()).count();
-        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%s of load on %d nodes (%d joins and %d leaves "
+        List<MigrationDriver.Event> kills = r.changes().stream().filter(e -> e.action().equals("kill")).toList();
+        String killed = kills.isEmpty() ? "" : String.format(Locale.ROOT, ", %d members killed with kill -9 and replaced, "
+                + "every copy made again %s after a kill at the longest", kills.stream().filter(MigrationDriver.Event::allowed)
+                .count(), humanDuration(kills.stream().mapToDouble(MigrationDriver.Event::millis).max().orElse(0) / 1000));
+        StringBuilder t = new StringBuilder(String.format(Locale.ROOT, "%s of load on %d nodes (%d joins and %d leaves%s "
                 + "while it ran): %,d operations at %,.0f ops/s, p99 %s. ", humanDuration(r.loadSeconds()),
-                r.config().nodes(), joins, leaves, r.totalOps(), r.meanOpsPerSecond(), ReportCharts.micros(r.latency().p99())));
+                r.config().nodes(), joins, leaves, killed, r.totalOps(), r.meanOpsPerSecond(),
+                ReportCharts.micros(r.latency().p99())));
         t.append("Every answer was checked against the client's model as it came, and every key at the end: ");
         if (r.passed()) {
             t.append("no invariant broke. ");

@@ -75,6 +75,9 @@ final class SaltChanges {
             grid.salt("counters", key, parts);
             lastParts = parts;
         } catch (RuntimeException e) {
+            if (failures.excused("salt", e)) {
+                return; // this change is skipped, counted as a failure during a kill
+            }
             String cause = failures.record("salt", e);
             violations.report(Invariant.FAILED_OPERATION, cause + " salting " + key + " into " + parts + " parts: "
                     + e.getMessage());

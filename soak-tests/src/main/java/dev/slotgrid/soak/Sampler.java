@@ -32,6 +32,7 @@ import org.HdrHistogram.Histogram;
 final class Sampler {
 
     private final SlotGrid grid;
+    private final FailureLog failures;
     private final LatencyRecorders latency;
     private final Supplier<List<Event>> events;
     private final ViolationLog violations;
@@ -46,7 +47,8 @@ final class Sampler {
     private int eventsSeen;
 
     Sampler(SlotGrid grid, LatencyRecorders latency, Supplier<List<Event>> events, ViolationLog violations,
-            LongPredicate spikeActive, long runStartNanos, String celebrityKey) {
+            LongPredicate spikeActive, long runStartNanos, String celebrityKey, FailureLog failures) {
+        this.failures = failures;
         this.grid = grid;
         this.latency = latency;
         this.events = events;
@@ -71,7 +73,7 @@ final class Sampler {
             all.add(byKind[kind.ordinal()]);
             latencyByKind.put(kind.name().toLowerCase(java.util.Locale.ROOT), LatencyPoint.of(byKind[kind.ordinal()]));
         }
-        GridStats stats = grid.stats();
+        GridStats stats = orPrevious("stats", grid::stats, previousStats);
         GridStats interval = stats.since(previousStats);
         Map<String, Long> opsByNode = new LinkedHashMap<>();
         long redirects = 0;
@@ -105,7 +107,7 @@ final class Sampler {
     }
 
     private HotKeyPoint hotKeyPoint() {
-        HotKeyStats now = grid.hotKeyStats();
+        HotKeyStats now = orPrevious("hot-key stats", grid::hotKeyStats, previousHotKeys);
         double kvShare = Double.NaN;
         double counterShare = Double.NaN;
         for (HotKeyReport report : now.hotKeys()) {
@@ -127,11 +129,26 @@ final class Sampler {
     }
 
     private IndexPoint indexPoint() {
-        IndexStats now = grid.indexStats();
+        IndexStats now = orPrevious("index stats", grid::indexStats, previousIndexes);
         IndexPoint point = new IndexPoint(now.pending(), now.oldestPendingAge().toNanos() / 1e6,
                 now.applied() - previousIndexes.applied(), now.writerWaits() - previousIndexes.writerWaits());
         previousIndexes = now;
         return point;
+    }
+
+    /**
+     * A grid-wide snapshot, or the previous one when a member's kill made it fail (a member killed
+     * a moment ago cannot answer): that interval then shows no change of those counters.
+     */
+    private <T> T orPrevious(String what, Supplier<T> read, T previous) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            if (failures.excused(what, e)) {
+                return previous;
+            }
+            throw e;
+        }
     }
 
     /** @return every sample taken, in order */

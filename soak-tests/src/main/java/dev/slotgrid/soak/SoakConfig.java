@@ -47,12 +47,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param jvms 0: an embedded grid of {@code nodes} nodes in this JVM; 2 to 8: that many clustered
  *     members, each in its own JVM (this one and {@code jvms - 1} started by the run), and
  *     {@code nodes} is taken to be {@code jvms}; joins and leaves start and stop member processes
+ * @param killEvery with {@code jvms}: the pause between kills, each a random member process (never
+ *     this JVM's) killed with {@code kill -9}, then a new one started in its place; the next kill
+ *     waits until the grid has every copy again ({@code 0} off)
  */
 public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, int threads, int readPercent,
         int writePercent, int mergePercent, double zipfTheta, Duration spikeAt, Duration spikeFor,
         double spikeMultiple, int spikeRank, double migrationsPerSecond, long migrationThrottle,
         int migrationsInFlight, boolean indexes, boolean hotKeys, boolean saltChanges, Duration churnEvery, long seed,
-        Path reportDir, Duration sampleInterval, Duration progressEvery, long maxOps, int jvms) {
+        Path reportDir, Duration sampleInterval, Duration progressEvery, long maxOps, int jvms,
+        Duration killEvery) {
 
     /** The most keys a run may use: the Zipf table and the model hold a few words per key. */
     public static final int MAX_KEYS = 5_000_000;
@@ -86,6 +90,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         o.put("progress-every", new String[] {"10s", "plain progress line period without a terminal"});
         o.put("max-ops", new String[] {"20000000000", "cap on operations of the whole run"});
         o.put("jvms", new String[] {"0", "0: nodes in this JVM; 2..8: that many members, each in its own JVM"});
+        o.put("kill-every", new String[] {"0", "with jvms >= 3: kill -9 a member process this often, start another (0 = off)"});
         return java.util.Collections.unmodifiableMap(o);
     }
 
@@ -111,6 +116,8 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         require(maxOps > 0, "max-ops must be positive");
         require(jvms == 0 || (jvms >= 2 && jvms <= 8), "jvms must be 0 or 2..8");
         require(jvms == 0 || nodes == jvms, "with jvms, nodes must equal jvms (each node is one member JVM)");
+        require(!killEvery.isNegative(), "kill-every must not be negative");
+        require(killEvery.isZero() || jvms >= 3, "kill-every needs jvms >= 3 (a member to kill besides this one, and a copy)");
     }
 
     private static void require(boolean condition, String message) {
@@ -177,7 +184,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
                 onOff("hot-keys", v.get("hot-keys")), onOff("salt-changes", v.get("salt-changes")), parseDuration(v.get("churn-every"), null), seed,
                 Path.of(v.get("report-dir")), parseDuration(v.get("sample-interval"), null),
                 parseDuration(v.get("progress-every"), null), Long.parseLong(v.get("max-ops")),
-                Integer.parseInt(v.get("jvms")));
+                Integer.parseInt(v.get("jvms")), parseDuration(v.get("kill-every"), null));
     }
 
     private static boolean onOff(String name, String text) {
@@ -258,6 +265,7 @@ public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, 
         args.add("--progress-every=" + format(progressEvery));
         args.add("--max-ops=" + maxOps);
         args.add("--jvms=" + jvms);
+        args.add("--kill-every=" + format(killEvery));
         return args;
     }
 

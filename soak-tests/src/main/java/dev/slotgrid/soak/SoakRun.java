@@ -63,7 +63,9 @@ public final class SoakRun {
     private final UnaryOperator<GridMap<String, String>> kvWrapper;
     private final UnaryOperator<GridMap<String, Long>> counterWrapper;
     private final ViolationLog violations = new ViolationLog(System.nanoTime());
-    private final FailureLog failures = new FailureLog();
+    /** Open while a member is being killed ({@code --kill-every}) and shortly after. */
+    private final KillWindow kills = new KillWindow();
+    private final FailureLog failures = new FailureLog(kills);
     private volatile boolean stopped;
     private long audits;
     private java.util.function.Consumer<SlotGrid> onGridStarted = grid -> { };
@@ -134,9 +136,10 @@ public final class SoakRun {
         }
         MemberJvms jvms = config.jvms() > 0
                 ? new MemberJvms("soak-" + Long.toHexString(config.seed()), MemberJvms.freePort(),
-                        config.reportDir().resolve("members-" + Long.toHexString(config.seed())))
+                        config.reportDir().resolve("members-" + Long.toHexString(config.seed())), kills)
                 : null;
         try (SlotGrid grid = jvms == null ? builder.build() : startMembers(jvms)) {
+          try {
             if (config.hotKeys()) {
                 grid.declareMergeable("counters", "long-sum");
             }
@@ -178,7 +181,7 @@ public final class SoakRun {
             }
             Thread churnThread = harnessThread(churn, "soak-churn");
             Sampler sampler = new Sampler(grid, latency, churn::events, violations, spike::isActive, start,
-                    keys[spike.item()]);
+                    keys[spike.item()], failures);
             HotKeyWatch watch = new HotKeyWatch(grid, nearCache, violations, spike, keys[spike.item()], start,
                     startEpochMillis);
             SaltChanges saltChanges = config.hotKeys() && config.saltChanges() && spike.redirectShare() > 0
@@ -228,6 +231,13 @@ public final class SoakRun {
                 grid.terminate();
             }
             return result;
+          } catch (RuntimeException | Error e) {
+            if (jvms != null) { // not the graceful leave of close(): the run failed, its members go at once
+                jvms.close();
+                grid.terminate();
+            }
+            throw e;
+          }
         } finally {
             if (jvms != null) {
                 jvms.close();
@@ -255,6 +265,11 @@ public final class SoakRun {
             }
             if (!jvms.awaitSettled(config.jvms(), MigrationDriver.CHANGE_TIMEOUT_SECONDS * 2)) {
                 throw new IllegalStateException("the slots did not settle on " + config.jvms() + " members: " + grid.table());
+            }
+            // the copies are made once the slots stop moving; a kill before then would lose the slots without one
+            if (!jvms.awaitCopies(MigrationDriver.CHANGE_TIMEOUT_SECONDS)) {
+                throw new IllegalStateException("the copies were not all made on " + config.jvms() + " members: "
+                        + grid.table());
             }
             out.printf("soak: %d members in %d JVMs on loopback: %s%n", config.jvms(), config.jvms(), grid.table());
             return grid;
@@ -293,7 +308,13 @@ public final class SoakRun {
             long due = Math.min(start + tick * interval, deadline);
             while (!stopped && System.nanoTime() < due && threads.stream().anyMatch(Thread::isAlive)) {
                 LockSupport.parkNanos(Math.min(due - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
-                watch.poll();
+                try {
+                    watch.poll();
+                } catch (RuntimeException e) {
+                    if (!failures.excused("hot-key watch", e)) { // a member killed a moment ago: the next poll
+                        throw e;
+                    }
+                }
                 if (saltChanges != null) {
                     saltChanges.poll();
                 }
@@ -304,8 +325,10 @@ public final class SoakRun {
                 try {
                     indexCheck.sample(grid, kv, random);
                 } catch (RuntimeException e) {
-                    String cause = failures.record("index query", e);
-                    violations.report(Invariant.FAILED_OPERATION, cause + ": " + e.getMessage());
+                    if (!failures.excused("index query", e)) {
+                        String cause = failures.record("index query", e);
+                        violations.report(Invariant.FAILED_OPERATION, cause + ": " + e.getMessage());
+                    }
                 }
             }
             progress.update(sample, grid.migrationStats());
@@ -340,6 +363,9 @@ public final class SoakRun {
             }
             audits += 2L * items.length;
         } catch (RuntimeException e) {
+            if (failures.excused("getAll", e)) {
+                return;
+            }
             String cause = failures.record("getAll", e);
             violations.report(Invariant.FAILED_OPERATION, cause + " in the audit: " + e.getMessage());
         }

@@ -118,6 +118,25 @@ class ModelCheckTest {
         assertThat(kv.checkFinal(1, null, log)).as("never written").isTrue();
     }
 
+    /** Two writes in a row failed (a kill): the first may be the one applied, never one before the acknowledged. */
+    @Test
+    void afterFailedWrites_theFinalValue_mayBeAnyOfThem_butNothingOlder() {
+        twoPuts(0);
+        kv.begin(0, false); // put #3 applied on the owner, its backup did not confirm: it failed
+        kv.begin(0, true); // remove #4 never sent: it failed too
+        kv.begin(0, false); // put #5 failed
+        assertThat(kv.checkFinal(0, kv.value(0, 3), log)).as("put #3").isTrue();
+        assertThat(kv.checkFinal(0, null, log)).as("remove #4").isTrue();
+        assertThat(kv.checkFinal(0, kv.value(0, 5), log)).as("put #5").isTrue();
+        assertThat(kv.checkFinal(0, kv.value(0, 2), log)).as("the acknowledged put #2").isTrue();
+        assertThat(kv.checkFinal(0, kv.value(0, 1), log)).as("put #1, older than the acknowledged").isFalse();
+        assertThat(kv.checkPrevious(0, kv.ackedState(0), kv.startedState(0), kv.value(0, 3), "put")).isNull();
+        assertThat(kv.checkPrevious(0, kv.ackedState(0), kv.startedState(0), kv.value(0, 1), "put")).isNotNull();
+        kv.ack(0, kv.begin(0, false)); // put #6 acknowledged: the failures before it no longer matter
+        assertThat(kv.checkFinal(0, kv.value(0, 3), log)).as("put #3 after #6 was acknowledged").isFalse();
+        assertThat(kv.checkFinal(1, null, log)).as("never written").isTrue();
+    }
+
     @Test
     void counters_mustLieBetweenAcknowledgedAndStartedIncrements_andEqualTheSumAtTheEnd() {
         counters.begin(0, 5);

@@ -44,6 +44,10 @@ class SoakConfigTest {
         assertThatThrownBy(() -> SoakConfig.parse("--mix=70/20/20")).hasMessageContaining("summing to 100");
         assertThatThrownBy(() -> SoakConfig.parse("--duration=5x")).hasMessageContaining("unknown time unit");
         assertThatThrownBy(() -> SoakConfig.parse("--churn-every=10%")).hasMessageContaining("percentage");
+        assertThatThrownBy(() -> SoakConfig.parse("--kill-every=30s")).hasMessageContaining("kill-every needs jvms >= 3");
+        assertThatThrownBy(() -> SoakConfig.parse("--jvms=2", "--nodes=2", "--kill-every=30s"))
+                .hasMessageContaining("kill-every needs jvms >= 3");
+        assertThat(SoakConfig.parse("--jvms=5", "--nodes=5", "--kill-every=30s").killEvery()).isEqualTo(Duration.ofSeconds(30));
         assertThatThrownBy(() -> SoakConfig.parse("--keys")).hasMessageContaining("needs a value");
         assertThatThrownBy(() -> SoakConfig.parse("--nodes=three")).hasMessageContaining("bad number");
         assertThatThrownBy(() -> SoakConfig.parse("--indexes=maybe")).hasMessageContaining("indexes must be on or off");
