@@ -47,7 +47,7 @@ final class ControlParts implements GridControl {
         this.directory = new KeyDirectory(cluster, migrations);
         this.membership = starter == null ? null : new Membership(cluster, migrations, starter, onLeft);
         this.replicas = new ReplicaRepair(cluster, control, settings.backups(), settings.maxMigrationsInFlight(),
-                new Throttle(settings.migrationThrottle()), id -> leaving.test(id)
+                migrations.throttle(), id -> leaving.test(id)
                         || membership != null && membership.isLeaving(id));
         migrations.onIdle(replicas::request); // a round of moves leaves holes where a copy became the owner
     }

@@ -59,6 +59,11 @@ final class MigrationManager {
     private final AtomicInteger running = new AtomicInteger();
     private volatile Runnable onIdle = () -> { };
 
+    /** The entries-per-second budget migrations draw from; shared with the re-creation of copies. */
+    Throttle throttle() {
+        return throttle;
+    }
+
     /** What to run each time the last queued migration ends (on the migration thread that ended it). */
     void onIdle(Runnable action) {
         this.onIdle = action;
