@@ -163,6 +163,7 @@ final class MemberJvms implements MigrationDriver.Members, AutoCloseable {
     @Override
     public CompletableFuture<String> kill(java.util.Random random) {
         List<String> names = new java.util.ArrayList<>(running.keySet());
+        names.removeIf(n -> !n.startsWith("member-")); // the churn's own joiners are left to its leaves
         java.util.Collections.sort(names); // the seed alone picks the victim
         if (names.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("no member process to kill"));

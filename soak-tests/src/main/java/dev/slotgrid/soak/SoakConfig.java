@@ -48,7 +48,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *     members, each in its own JVM (this one and {@code jvms - 1} started by the run), and
  *     {@code nodes} is taken to be {@code jvms}; joins and leaves start and stop member processes
  * @param killEvery with {@code jvms}: the pause between kills, each a random member process (never
- *     this JVM's) killed with {@code kill -9}, then a new one started in its place; the next kill
+ *     this JVM's, nor one the churn joined) killed with {@code kill -9}, then a new one started in its place; the next kill
  *     waits until the grid has every copy again ({@code 0} off)
  */
 public record SoakConfig(Duration duration, int nodes, int keys, int valueSize, int threads, int readPercent,
