@@ -21,14 +21,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       its stream before handing over, so the copy is what the new owner holds);
  *   <li>a batch out of order: refused, and the copy is broken.
  * </ul>
- * A batch marked {@code start} creates a fresh copy that begins at its number (unless a table
- * already lists this member as the slot's backup: then it is an ordinary batch); the copy is
- * complete, and may be promoted, once it applied the batch marked {@code complete}. A copy no
- * table has listed yet is kept while its owner stays the slot's owner (the coordinator lists it
- * once complete, or stops it); a listed copy is dropped once a table no longer lists it.
+ * A batch marked {@code start} creates a fresh copy that begins at its number, in place of any
+ * copy held (one a table listed is from a table older than the coordinator's plan); the copy is
+ * complete, and may be promoted, once it applied the batch marked {@code complete}. Tables up to
+ * the epoch the copy was planned from say nothing of it (this member may adopt them late, after
+ * the copy was made). A copy no newer table has listed yet is kept while its owner stays the
+ * slot's owner (the coordinator lists it once complete, or stops it); a listed copy is dropped
+ * once a newer table no longer lists it.
  *
  * <p>Thread-safe: a copy's batches are applied under its lock, one at a time (the owner sends them
- * one at a time anyway); promotion and drops happen under the member's table lock.
+ * one at a time anyway); creation, promotion and drops happen under the member's table lock.
  */
 final class MemberReplicas {
 
@@ -38,15 +40,17 @@ final class MemberReplicas {
     private static final class Copy {
         final SlotStore store;
         final int owner; // the owner whose stream created it
+        final long planned; // the coordinator's table epoch it was planned from; tables up to it predate it
         long epoch = -1; // the owner epoch whose stream it follows; -1 before the first batch
         long nextSeq;
         String broken; // why it missed a batch, or null
         volatile boolean complete; // it holds every entry its owner held: it may be promoted
         volatile boolean listed; // a table this member adopted listed it as the slot's backup
 
-        Copy(SlotStore store, int owner) {
+        Copy(SlotStore store, int owner, long planned) {
             this.store = store;
             this.owner = owner;
+            this.planned = planned;
         }
     }
 
@@ -61,7 +65,7 @@ final class MemberReplicas {
     void createEmpty(SlotTable table) {
         for (int slot = 0; slot < SLOTS; slot++) {
             if (table.replicas().isBackup(slot, member.id())) {
-                Copy copy = new Copy(member.newImportingStore(slot, table.ownerOf(slot)), table.ownerOf(slot));
+                Copy copy = new Copy(member.newImportingStore(slot, table.ownerOf(slot)), table.ownerOf(slot), -1);
                 copy.complete = true; // of an empty slot
                 copy.listed = true;
                 copies.set(slot, copy);
@@ -106,7 +110,7 @@ final class MemberReplicas {
             return refused(slot, -1, "the owner of slot " + slot + " cannot be its backup");
         }
         try {
-            return stream.copyTo(request.backup());
+            return stream.copyTo(request.backup(), request.planned());
         } catch (IllegalStateException e) {
             return refused(slot, -1, e.getMessage());
         }
@@ -114,17 +118,26 @@ final class MemberReplicas {
 
     private Object apply(ReplicaRequest.Apply batch) {
         int slot = batch.slot();
-        Copy copy = copies.get(slot);
-        if (batch.start() && (copy == null || !copy.listed)) {
-            SlotTable known = member.table();
-            if (known.ownerOf(slot) == member.id() || known.ownerOf(slot) != batch.owner() && known.epoch() > batch.epoch()) {
-                return refused(slot, -1, "member " + batch.owner() + " is not the owner of slot " + slot + " at epoch "
-                        + known.epoch());
+        Copy copy;
+        if (batch.start()) {
+            // Always a fresh copy, even over one a table listed: the coordinator planned this one from a
+            // table that does not list this member, so a listed copy here is from an older table, and
+            // dropped when this member adopts the newer one (which would drop this copy too if it
+            // reused that one).
+            synchronized (member) { // the table lock: adopt() replaces copies under it
+                SlotTable known = member.table();
+                if (known.ownerOf(slot) == member.id()
+                        || known.ownerOf(slot) != batch.owner() && known.epoch() > batch.epoch()) {
+                    return refused(slot, -1, "member " + batch.owner() + " is not the owner of slot " + slot
+                            + " at epoch " + known.epoch());
+                }
+                copy = new Copy(member.newImportingStore(slot, batch.owner()), batch.owner(), batch.planned());
+                copy.epoch = batch.epoch();
+                copy.nextSeq = batch.seq();
+                copies.set(slot, copy);
             }
-            copy = new Copy(member.newImportingStore(slot, batch.owner()), batch.owner());
-            copy.epoch = batch.epoch();
-            copy.nextSeq = batch.seq();
-            copies.set(slot, copy);
+        } else {
+            copy = copies.get(slot);
         }
         if (copy == null) {
             SlotTable known = member.table();
@@ -212,6 +225,8 @@ final class MemberReplicas {
                     }
                     copies.set(slot, null);
                 }
+            } else if (newer.epoch() <= copy.planned) {
+                // a table the copy's plan had already seen: what it says of this member's copies predates this one
             } else if (newer.replicas().isBackup(slot, member.id())) {
                 copy.listed = true;
             } else if (copy.listed || mine || newer.ownerOf(slot) != copy.owner) {

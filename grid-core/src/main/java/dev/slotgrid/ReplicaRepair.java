@@ -183,7 +183,7 @@ final class ReplicaRepair {
             Integer replaced = replacing == null ? null : replacing.poll();
             int owner = table.ownerOf(slot);
             parallel.acquireUninterruptibly();
-            copies.add(cluster.controlRouter().askAsync(owner, new ReplicaRequest.Copy(slot, copy.member()))
+            copies.add(cluster.controlRouter().askAsync(owner, new ReplicaRequest.Copy(slot, copy.member(), table.epoch()))
                     .handle((answer, failure) -> {
                         parallel.release();
                         if (answer instanceof Long entries) {

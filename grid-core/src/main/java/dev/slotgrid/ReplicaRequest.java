@@ -32,9 +32,12 @@ sealed interface ReplicaRequest extends Request permits ReplicaRequest.Apply, Re
      * @param values each entry's value, {@code null} for a removal
      * @param start whether this is the first batch a joining copy receives: it starts there
      * @param complete whether the joining copy holds every entry of the slot once it applied this batch
+     * @param planned on a {@code start} batch, the epoch of the coordinator's table the copy was
+     *     planned from ({@link Copy#planned}): the copy's member ignores what tables up to that epoch
+     *     say of its listing (they predate the copy); {@code -1} otherwise
      */
     record Apply(int slot, int owner, long epoch, long seq, int[] mapIds, Object[] keys, Object[] values, boolean start,
-            boolean complete) implements ReplicaRequest {
+            boolean complete, long planned) implements ReplicaRequest {
     }
 
     /**
@@ -43,8 +46,10 @@ sealed interface ReplicaRequest extends Request permits ReplicaRequest.Apply, Re
      *
      * @param slot the slot
      * @param backup the member that gets the copy
+     * @param planned the epoch of the coordinator's table the copy was planned from: one that does
+     *     not list {@code backup}; the owner refuses while its own table is older
      */
-    record Copy(int slot, int backup) implements ReplicaRequest {
+    record Copy(int slot, int backup, long planned) implements ReplicaRequest {
     }
 
     /**

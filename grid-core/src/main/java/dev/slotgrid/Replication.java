@@ -60,12 +60,14 @@ final class Replication {
     /** A member getting a copy of the slot through this stream, not yet listed as its backup. */
     private static final class Joining {
         final int member;
+        final long planned; // the epoch of the coordinator's table the copy was planned from
         boolean started; // it applied a batch marked start
         boolean complete; // it applied the batch marked complete: it holds every entry
         String failure; // why it left the stream, or null
 
-        Joining(int member) {
+        Joining(int member, long planned) {
             this.member = member;
+            this.planned = planned;
         }
     }
 
@@ -131,16 +133,30 @@ final class Replication {
      * returns once the copy applied the batch marked complete. The caller (the coordinator) then
      * lists it in the table; until then it stays in the stream.
      *
+     * @param planned the epoch of the coordinator's table the copy was planned from
      * @return the entries sent
-     * @throws IllegalStateException if the copy failed (the backup refused or did not answer), or
-     *     the slot stopped being owned here (a migration began, or it was handed over): naming why
+     * @throws IllegalStateException if the copy failed (the backup refused or did not answer), the
+     *     slot stopped being owned here (a migration began, or it was handed over), or this
+     *     member's table is older than the plan: naming why
      */
-    long copyTo(int backup) {
-        Joining copy = new Joining(backup);
+    long copyTo(int backup, long planned) {
+        Joining copy = new Joining(backup, planned);
         holding(() -> {
+            SlotTable table = member.table();
+            // Older than the plan, this table may still list the backup: the stream would then treat
+            // it as listed and never send it a start, and a copy its member dropped would look made.
+            if (table.epoch() < planned) {
+                copy.failure = member.name() + "'s table (epoch " + table.epoch() + ") is older than the plan (epoch "
+                        + planned + ")";
+                return;
+            }
             joining.removeIf(j -> j.member == backup);
             joining.add(copy);
         });
+        if (copy.failure != null) {
+            throw new IllegalStateException("copy of slot " + store.slot + " to member " + backup + " not started: "
+                    + copy.failure);
+        }
         ConcurrentMap<Object, Object>[] maps = store.maps(); // after it joined: a map opened later reaches it by the stream
         long sent = 0;
         List<Pending> chunk = new ArrayList<>();
@@ -158,6 +174,10 @@ final class Replication {
             }
         }
         sendCopy(copy, chunk, true);
+        if (!copy.complete) { // the table listed it meanwhile: the stream sent it ordinary batches, no start
+            throw new IllegalStateException("copy of slot " + store.slot + " to member " + backup
+                    + " did not complete: the table listed it before its copy was made");
+        }
         return sent + chunk.size();
     }
 
@@ -277,11 +297,11 @@ final class Replication {
         List<CompletableFuture<Object>> answers = new ArrayList<>(listed.length + copies.size());
         for (int backup : listed) {
             answers.add(member.router().askAsync(backup,
-                    new ReplicaRequest.Apply(slot, member.id(), epoch, number, mapIds, keys, values, false, false)));
+                    new ReplicaRequest.Apply(slot, member.id(), epoch, number, mapIds, keys, values, false, false, -1)));
         }
         for (Joining j : copies) {
             answers.add(member.router().askAsync(j.member, new ReplicaRequest.Apply(slot, member.id(), epoch, number, mapIds,
-                    keys, values, !j.started, j == copying && last)));
+                    keys, values, !j.started, j == copying && last, j.started ? -1 : j.planned)));
         }
         RuntimeException failure = null;
         for (int i = 0; i < answers.size(); i++) {

@@ -137,6 +137,11 @@ public final class SlotGrid implements AutoCloseable {
         return clustered;
     }
 
+    /** The members' shared parts (tests that drive a protocol step by step). */
+    Cluster clusterParts() {
+        return cluster;
+    }
+
     /** @return the partitioner that maps keys to slots */
     public Partitioner partitioner() {
         return cluster.config().partitioner();

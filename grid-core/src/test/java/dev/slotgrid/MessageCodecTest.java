@@ -169,9 +169,9 @@ class MessageCodecTest {
         all.add(new DirectoryRequest.SealedValue(true, "value"));
         all.add(new DirectoryRequest.SealedValue(false, null));
         all.add(new ReplicaRequest.Apply(700, 2, 1L << 20, 41, new int[] {3, 3, 4}, new Object[] {"k1", BYTES_KEY, 7L},
-                new Object[] {"v1", null, 12L}, true, false));
-        all.add(new ReplicaRequest.Apply(701, 2, 7, 0, new int[0], new Object[0], new Object[0], false, true));
-        all.add(new ReplicaRequest.Copy(702, 4));
+                new Object[] {"v1", null, 12L}, true, false, 1L << 34));
+        all.add(new ReplicaRequest.Apply(701, 2, 7, 0, new int[0], new Object[0], new Object[0], false, true, -1));
+        all.add(new ReplicaRequest.Copy(702, 4, 1L << 33));
         all.add(new ReplicaRequest.StopCopy(702, 4));
         all.add(new ReplicaRequest.Retired(702, 1L << 33));
         all.add(new ReplicaRequest.Refused(700, 5, "owner epoch 3 is older than 5, the stream this copy follows"));
