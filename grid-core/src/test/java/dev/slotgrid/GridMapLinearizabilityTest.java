@@ -74,6 +74,49 @@ class GridMapLinearizabilityTest {
     }
 
     /**
+     * A zombie, caught: node-0 is cut off only from tables (it never learns of its death)
+     * and a client still calls through it. Each key it owned is written through node-2 after the
+     * promotion, then read through node-0, which serves its own stale copy: every such key must
+     * fail the check. (Its writes fail at the fence; its reads are what split-brain protection
+     * would refuse.)
+     */
+    @Test
+    void aZombieOwnerStillServingReads_isFoundNotLinearizable() {
+        FaultInjector faults = new FaultInjector();
+        try (SlotGrid grid = Bindings.inJvm().nodes(4).jmx(false).backups(1).faults(faults).build()) {
+            List<String> keys = keysOwnedBy(grid, "node-0", KEYS);
+            GridMap<String, Integer> viaZombie = grid.node("node-0").map(MAP);
+            GridMap<String, Integer> viaNode2 = grid.node("node-2").map(MAP);
+            History history = new History();
+            for (int k = 0; k < keys.size(); k++) {
+                put(history, 0, viaZombie, keys.get(k), -1 - 2 * k);
+            }
+            faults.drop("node-0", FaultInjector.Kind.TABLE);
+            grid.declareDead("node-0");
+            for (int k = 0; k < keys.size(); k++) {
+                put(history, 1, viaNode2, keys.get(k), -2 - 2 * k);
+                get(history, 0, viaZombie, keys.get(k));
+            }
+            Result result = new LinearizabilityChecker().check(history);
+            assertThat(result.keys()).as("every key read stale through the zombie: %s", result)
+                    .hasSize(KEYS)
+                    .allSatisfy(key -> assertThat(key.verdict()).isEqualTo(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE));
+        }
+    }
+
+    /** {@code count} register keys in distinct slots owned by {@code node} in the grid's table now. */
+    private static List<String> keysOwnedBy(SlotGrid grid, String node, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int s = 0; s < dev.slotgrid.slot.SlotTable.SLOTS && keys.size() < count; s += 997) {
+            if (grid.table().ownerOf(s) == grid.node(node).id()) {
+                keys.add("{" + SlotKeys.tagForSlot(s) + "}:register");
+            }
+        }
+        assertThat(keys).as("keys on %s", node).hasSize(count);
+        return keys;
+    }
+
+    /**
      * The control: the keys near-cached (documented as served from copies up to the TTL old) and
      * node-1 deaf to invalidations. Before the clients start, one more client reads each key through
      * node-1 (its copy), writes it through node-0 and reads it through node-1 again, within the TTL:
