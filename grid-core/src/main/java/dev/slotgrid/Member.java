@@ -166,6 +166,15 @@ final class Member implements Transport.Endpoint {
      */
     @Override
     public Object execute(KeyRequest request) {
+        return execute(request, true);
+    }
+
+    @Override
+    public Object readWithoutWaiting(KeyRequest read) {
+        return execute(read, false);
+    }
+
+    private Object execute(KeyRequest request, boolean mayWait) {
         int slot = request.slot();
         SlotStore store = stores.get(slot);
         OpType op = request.type();
@@ -187,6 +196,14 @@ final class Member implements Transport.Endpoint {
                 if (trackReaders) {
                     store.exitRead();
                 }
+            }
+            Replication stream = store.replication();
+            if (stream != null && !stream.settled()) {
+                if (!mayWait) {
+                    return MUST_WAIT;
+                }
+                stats.readsAwaitingBackups.increment();
+                stream.awaitEarlierWrites();
             }
             stats.record(op, slot);
             SlotTable known = table;
@@ -270,6 +287,11 @@ final class Member implements Transport.Endpoint {
         }
         ConcurrentMap<Object, Object> map = store.readMap(mapId);
         Object result = map == null ? null : map.get(key);
+        Replication stream = store.replication();
+        if (stream != null && !stream.settled()) {
+            stats.readsAwaitingBackups.increment();
+            stream.awaitEarlierWrites();
+        }
         stats.record(OpType.GET, slot);
         SlotTable known = table;
         if (known.hasPins() && pinnedAway(known, mapId, slot, key, flags)) {
@@ -445,7 +467,7 @@ final class Member implements Transport.Endpoint {
             }
         }
         return new MemberStats(id(), name(), ops, entries, owned, stats.movedReplies.sum(), router.redirectsFollowed.sum(),
-                router.tryAgainRetries.sum(), stats.slotHeat());
+                router.tryAgainRetries.sum(), stats.readsAwaitingBackups.sum(), stats.slotHeat());
     }
 
     /** Entries of one map in the slots this member serves. Weakly consistent. */

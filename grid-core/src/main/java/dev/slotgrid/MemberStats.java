@@ -7,13 +7,14 @@ import java.util.EnumMap;
  * {@link NodeStats} by the caller.
  */
 record MemberStats(int id, String name, long[] operations, long entries, int slotsOwned, long movedReplies,
-        long redirectsFollowed, long tryAgainRetries, long[] slotHeat) {
+        long redirectsFollowed, long tryAgainRetries, long readsAwaitingBackups, long[] slotHeat) {
 
     NodeStats toNodeStats() {
         EnumMap<OpType, Long> ops = new EnumMap<>(OpType.class);
         for (OpType type : OpType.values()) {
             ops.put(type, operations[type.ordinal()]);
         }
-        return new NodeStats(id, name, ops, entries, slotsOwned, movedReplies, redirectsFollowed, tryAgainRetries, slotHeat);
+        return new NodeStats(id, name, ops, entries, slotsOwned, movedReplies, redirectsFollowed, tryAgainRetries,
+                readsAwaitingBackups, slotHeat);
     }
 }

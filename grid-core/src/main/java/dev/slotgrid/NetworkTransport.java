@@ -416,9 +416,21 @@ final class NetworkTransport implements Transport {
             }
             Channel channel = ctx.channel();
             if (request instanceof KeyRequest key && !key.type().isWrite()) {
-                // A single-key read never waits for anything (a map lookup, or a MOVED / TRYAGAIN answer):
-                // served here, it saves the thread handoff to the pool and back (docs/benchmarks.md: -28% at p50).
-                serve(channel, correlation, request);
+                // A single-key read rarely waits (a map lookup, or a MOVED / TRYAGAIN answer): served here, it
+                // saves the thread handoff to the pool and back (docs/benchmarks.md: -28% at p50). One that must
+                // wait for its slot's writes to reach the backups goes to the pool: this loop carries their answers.
+                Endpoint endpoint = local;
+                Object now;
+                try {
+                    now = endpoint == null ? Endpoint.MUST_WAIT : endpoint.readWithoutWaiting(key);
+                } catch (RuntimeException | Error e) {
+                    now = Reply.Failure.of(e);
+                }
+                if (now == Endpoint.MUST_WAIT) {
+                    handlers.execute(() -> serve(channel, correlation, request));
+                } else {
+                    reply(channel, correlation, now);
+                }
             } else {
                 handlers.execute(() -> serve(channel, correlation, request));
             }
@@ -499,6 +511,10 @@ final class NetworkTransport implements Transport {
         } catch (RuntimeException | Error e) {
             reply = Reply.Failure.of(e);
         }
+        reply(channel, correlation, reply);
+    }
+
+    private void reply(Channel channel, long correlation, Object reply) {
         byte[] bytes;
         try {
             bytes = codec.encode(reply);

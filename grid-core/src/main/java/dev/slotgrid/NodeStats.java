@@ -22,10 +22,11 @@ public final class NodeStats {
     private final long movedReplies;
     private final long redirectsFollowed;
     private final long tryAgainRetries;
+    private final long readsAwaitingBackups;
     private final long[] slotHeat;
 
     NodeStats(int nodeId, String nodeName, EnumMap<OpType, Long> operations, long entries, int slotsOwned,
-            long movedReplies, long redirectsFollowed, long tryAgainRetries, long[] slotHeat) {
+            long movedReplies, long redirectsFollowed, long tryAgainRetries, long readsAwaitingBackups, long[] slotHeat) {
         this.nodeId = nodeId;
         this.nodeName = Objects.requireNonNull(nodeName);
         this.operations = operations;
@@ -34,6 +35,7 @@ public final class NodeStats {
         this.movedReplies = movedReplies;
         this.redirectsFollowed = redirectsFollowed;
         this.tryAgainRetries = tryAgainRetries;
+        this.readsAwaitingBackups = readsAwaitingBackups;
         this.slotHeat = slotHeat;
     }
 
@@ -110,6 +112,17 @@ public final class NodeStats {
     }
 
     /**
+     * Reads this node served as owner that first waited for their slot's latest writes to reach
+     * the backups (a read that could have seen a write no backup held yet); each costs about one
+     * replication round trip. Zero without backups.
+     *
+     * @return the count
+     */
+    public long readsAwaitingBackups() {
+        return readsAwaitingBackups;
+    }
+
+    /**
      * Operations per slot executed here: the node's heat map. An estimate: concurrent increments of
      * one slot may be lost (a benign race that keeps the counter free of atomic instructions).
      *
@@ -155,13 +168,15 @@ public final class NodeStats {
             heat[i] -= earlier.slotHeat[i];
         }
         return new NodeStats(nodeId, nodeName, delta, entries, slotsOwned, movedReplies - earlier.movedReplies,
-                redirectsFollowed - earlier.redirectsFollowed, tryAgainRetries - earlier.tryAgainRetries, heat);
+                redirectsFollowed - earlier.redirectsFollowed, tryAgainRetries - earlier.tryAgainRetries,
+                readsAwaitingBackups - earlier.readsAwaitingBackups, heat);
     }
 
     @Override
     public String toString() {
         return "NodeStats{" + nodeName + ": ops=" + operationsTotal() + ", entries=" + entries + ", slots=" + slotsOwned
                 + ", moved=" + movedReplies + ", redirects=" + redirectsFollowed + ", tryAgain=" + tryAgainRetries
+                + ", readsAwaitingBackups=" + readsAwaitingBackups
                 + ", hottest=" + Arrays.toString(hottestSlots(3)) + "}";
     }
 }

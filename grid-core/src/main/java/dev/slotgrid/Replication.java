@@ -79,6 +79,8 @@ final class Replication {
     private long seq;
     /** Copies joining the stream; read and written only by the thread holding {@code draining}. */
     private final List<Joining> joining = new ArrayList<>(2);
+    /** What the last batch sent came to ({@code null}: applied by every backup); under {@code draining}. */
+    private RuntimeException lastOutcome;
 
     Replication(Member member, SlotStore store) {
         this.member = member;
@@ -114,6 +116,41 @@ final class Replication {
         RuntimeException failure = pending.failure;
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Whether every write applied to the slot so far has been shipped: no writer inside the slot's
+     * admission, nothing queued, no batch in flight. A read that finds the slot settled after it
+     * read may return what it read; otherwise it may have seen a write the backups do not hold yet
+     * (which a promotion would lose), and waits ({@link #awaitEarlierWrites}). The checks follow a
+     * write's own path (inside, then queued, then in flight, then shipped), so a write the read saw
+     * cannot pass from one to the next unseen. Cost: three volatile reads.
+     */
+    boolean settled() {
+        return store.writersInside() == 0 && queue.isEmpty() && !draining.get();
+    }
+
+    /**
+     * Waits until every write applied to the slot before this call has been shipped to the backups,
+     * for a read that found the slot unsettled: the value it read is then on every backup.
+     *
+     * @throws MemberUnavailableException if the batch shipped last did not reach every backup (the
+     *     value read may be one no backup holds: this owner may have been replaced, or a backup is
+     *     gone and not yet dropped from the table); nothing was changed
+     */
+    void awaitEarlierWrites() {
+        for (int attempt = 0; store.writersInside() > 0; attempt++) {
+            Backoff.pause(attempt); // a writer inside offers its key before it leaves: after this, all are queued
+        }
+        Pending marker = new Pending(-1, null);
+        queue.offer(marker);
+        try {
+            await(marker);
+        } catch (IndeterminateOperationException e) {
+            throw new MemberUnavailableException("a read of slot " + store.slot + " on " + member.name()
+                    + " cannot be confirmed: the last write shipped to its backups was not confirmed ("
+                    + e.getMessage() + ")", e);
         }
     }
 
@@ -247,11 +284,13 @@ final class Replication {
             }
             RuntimeException failure;
             try {
-                failure = unique.isEmpty() ? null : send(unique, null, false);
+                // markers alone (a drain, a read waiting for earlier writes): they learn how the batch before them went
+                failure = unique.isEmpty() ? lastOutcome : send(unique, null, false);
             } catch (RuntimeException unexpected) { // every writer of the batch hears of it; none waits forever
                 failure = new IndeterminateOperationException("replicating slot " + store.slot + " failed: " + unexpected,
                         unexpected);
             }
+            lastOutcome = failure;
             for (Pending p : batch) {
                 p.failure = failure;
                 p.shipped = true; // after failure: a writer reads shipped, then failure

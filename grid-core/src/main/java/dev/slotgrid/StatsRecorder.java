@@ -19,6 +19,7 @@ final class StatsRecorder {
     final LongAdder movedReplies = new LongAdder();
     final LongAdder redirectsFollowed = new LongAdder();
     final LongAdder tryAgainRetries = new LongAdder();
+    final LongAdder readsAwaitingBackups = new LongAdder();
 
     StatsRecorder() {
         for (int i = 0; i < byType.length; i++) {

@@ -23,8 +23,25 @@ interface Transport extends AutoCloseable {
 
     /** A member as a transport delivers to it. */
     interface Endpoint {
+        /** What {@link #readWithoutWaiting} answers for a read that has to wait. */
+        Object MUST_WAIT = new Object() {
+            @Override
+            public String toString() {
+                return "MUST_WAIT";
+            }
+        };
+
         /** Serves one request; see {@link Member#handle}. */
         Object handle(Request request);
+
+        /**
+         * Serves a single-key read if that needs no waiting, else answers {@link #MUST_WAIT} and
+         * does nothing (a read of a slot whose latest writes its backups have not confirmed waits
+         * for them): for a binding's event loop, which must not block.
+         */
+        default Object readWithoutWaiting(KeyRequest read) {
+            return MUST_WAIT;
+        }
 
         /** Serves one routed key request: {@link #handle} without its dispatch; see {@link Member#execute}. */
         default Object execute(KeyRequest request) {
