@@ -165,14 +165,30 @@ class ReplicaPlannerTest {
      * Random membership sequences (joins, leaves, deaths) with 0 to 3 backups and equal weights:
      * after the primaries move and the backups are planned, every slot has its copies on distinct
      * members other than its owner, every member holds within one copy of its fair share, and the
-     * plan creates at most 5% more copies than a bound on the fewest a balanced plan must create
-     * (the greedy fill with chains of fresh copies is not a min-cost flow: it reaches the bound in
-     * most steps, and has been seen up to 3.7% above it).
+     * plan creates at most 5% more copies than a lower bound on the fewest a balanced plan must
+     * create (the greedy fill with chains of fresh copies is not a min-cost flow, but it met the
+     * bound exactly in each of some thousand plans checked; a seed that failed a looser bound, one
+     * that let each member below its share count every hole it could fill as its own, is pinned
+     * below).
      */
     @Test
     void randomSequences_keepCopiesDistinct_balanced_andCreateTheFewest() {
         long seed = Long.getLong("seed", System.nanoTime());
         System.out.println("ReplicaPlannerTest seed=" + seed);
+        randomSequences(seed);
+    }
+
+    /**
+     * A CI run's seed: after a leave from seven members with three backups, the two members below
+     * their share could fill fewer holes together than each could alone: the plan created 12% more
+     * copies than the looser bound, and exactly the flow's bound.
+     */
+    @Test
+    void theSeedWhereMembersBelowTheirShareCompeteForTheSameHoles() {
+        randomSequences(3504973719071L);
+    }
+
+    private static void randomSequences(long seed) {
         Random random = new Random(seed);
         int plans = 0;
         for (int sequence = 0; sequence < 60; sequence++) {
@@ -223,17 +239,20 @@ class ReplicaPlannerTest {
     }
 
     /**
-     * The most copies a plan that moves nothing needlessly creates: every copy wanted, minus the
-     * valid copies each member keeps (all of them up to its rounded-down share), plus one for each
-     * copy a member below its share cannot get from a slot missing copies (it owns or backs every
-     * such slot), since it must then take a kept copy, whose holder then fills a hole instead.
+     * A lower bound on the copies a balanced plan creates: every copy wanted, minus the valid copies
+     * each member keeps (all of them up to its rounded-down share), plus one for each copy a member
+     * below its share cannot get from a slot missing copies, since it must then take a kept copy,
+     * whose holder then fills a hole instead. How many copies the members below their share can get
+     * from the holes, together (they compete for the same holes), is a maximum flow: holes to the
+     * members eligible for them (one copy of a slot per member, not its owner, not a member keeping
+     * a copy of it), each member taking at most what it lacks. Slots with the same eligible members
+     * and holes are one node of the flow, since they are interchangeable.
      */
     private static int fewestCreations(SlotTable table, List<NodeInfo> members, int backups) {
-        Set<Integer> ids = new HashSet<>();
-        members.forEach(m -> ids.add(m.id()));
+        List<Integer> ids = members.stream().map(NodeInfo::id).sorted().toList();
         int wanted = 0;
-        Map<Integer, Integer> valid = new HashMap<>();
-        Map<Integer, Integer> fillable = new HashMap<>();
+        int[] have = new int[ids.size()];
+        Map<Long, Integer> classes = new HashMap<>(); // (eligible members as bits, holes) -> slots
         for (int slot = 0; slot < SLOTS; slot++) {
             int owner = table.ownerOf(slot);
             int want = Math.min(backups, members.size() - (ids.contains(owner) ? 1 : 0));
@@ -241,28 +260,82 @@ class ReplicaPlannerTest {
             Set<Integer> kept = new HashSet<>();
             for (int member : table.replicas().backupsOf(slot)) {
                 if (kept.size() < want && ids.contains(member) && member != owner) {
-                    valid.merge(member, 1, Integer::sum);
+                    have[ids.indexOf(member)]++;
                     kept.add(member);
                 }
             }
             if (kept.size() < want) {
-                for (int member : ids) {
-                    if (member != owner && !kept.contains(member)) {
-                        fillable.merge(member, 1, Integer::sum);
+                long eligible = 0;
+                for (int i = 0; i < ids.size(); i++) {
+                    if (ids.get(i) != owner && !kept.contains(ids.get(i))) {
+                        eligible |= 1L << i;
                     }
                 }
+                classes.merge(eligible << 8 | (want - kept.size()), 1, Integer::sum);
             }
         }
         int floor = wanted / members.size();
         int ceiling = (wanted + members.size() - 1) / members.size();
         int keepable = 0;
-        int unservable = 0;
-        for (NodeInfo member : members) {
-            int have = valid.getOrDefault(member.id(), 0);
-            keepable += Math.min(have, floor);
-            unservable += Math.max(0, ceiling - have - fillable.getOrDefault(member.id(), 0));
+        int[] lacks = new int[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            keepable += Math.min(have[i], floor);
+            lacks[i] = Math.max(0, ceiling - have[i]);
         }
-        return wanted - keepable + unservable;
+        int served = maxFlow(new ArrayList<>(classes.entrySet()), lacks);
+        return wanted - keepable + (java.util.Arrays.stream(lacks).sum() - served);
+    }
+
+    /** Edmonds-Karp over source -> slot classes -> members -> sink; returns the flow's value. */
+    private static int maxFlow(List<Map.Entry<Long, Integer>> classes, int[] lacks) {
+        int c = classes.size();
+        int m = lacks.length;
+        int n = c + m + 2;
+        int source = c + m;
+        int sink = source + 1;
+        int[][] capacity = new int[n][n];
+        for (int k = 0; k < c; k++) {
+            long eligible = classes.get(k).getKey() >>> 8;
+            int holes = (int) (classes.get(k).getKey() & 0xFF);
+            int slots = classes.get(k).getValue();
+            capacity[source][k] = slots * holes;
+            for (int i = 0; i < m; i++) {
+                if ((eligible >>> i & 1) != 0) {
+                    capacity[k][c + i] = slots; // one copy of each of the class's slots per member
+                }
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            capacity[c + i][sink] = lacks[i];
+        }
+        int flow = 0;
+        int[] parent = new int[n];
+        for (;;) {
+            java.util.Arrays.fill(parent, -1);
+            parent[source] = source;
+            java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(source));
+            while (!queue.isEmpty() && parent[sink] < 0) {
+                int u = queue.poll();
+                for (int v = 0; v < n; v++) {
+                    if (parent[v] < 0 && capacity[u][v] > 0) {
+                        parent[v] = u;
+                        queue.add(v);
+                    }
+                }
+            }
+            if (parent[sink] < 0) {
+                return flow;
+            }
+            int push = Integer.MAX_VALUE;
+            for (int v = sink; v != source; v = parent[v]) {
+                push = Math.min(push, capacity[parent[v]][v]);
+            }
+            for (int v = sink; v != source; v = parent[v]) {
+                capacity[parent[v]][v] -= push;
+                capacity[v][parent[v]] += push;
+            }
+            flow += push;
+        }
     }
 
     private static void checkInvariants(SlotTable table, List<NodeInfo> members, int backups, String context) {
