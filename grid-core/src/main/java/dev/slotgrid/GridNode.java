@@ -121,9 +121,14 @@ public final class GridNode {
      * this node serves (milliseconds for millions of entries); not for a hot path.
      *
      * @return the snapshot
+     * @throws MemberUnavailableException if the node does not answer (it left, died, or is cut off)
      */
     public NodeStats stats() {
-        return ((MemberStats) member.router().ask(info.id(), new ControlRequest.StatsQuery())).toNodeStats();
+        Object answer = member.router().ask(info.id(), new ControlRequest.StatsQuery());
+        if (!(answer instanceof MemberStats stats)) { // a request lost on the way (fault injection) answers nothing
+            throw new MemberUnavailableException("node '" + name() + "' did not answer a stats query");
+        }
+        return stats.toNodeStats();
     }
 
     @Override

@@ -193,15 +193,25 @@ public final class SlotGrid implements AutoCloseable {
 
     /**
      * A snapshot of every node's counters and the load skew. Cost: see {@link GridNode#stats()}.
+     * Nodes the current table no longer lists (left, or declared dead) and nodes that do not answer
+     * (a member dying, not declared dead yet) are left out, so a snapshot can be taken while
+     * members fail.
      *
      * @return the snapshot
      */
     public GridStats stats() {
+        SlotTable table = table();
         List<NodeStats> all = new ArrayList<>();
         for (GridNode node : nodes()) {
-            all.add(node.stats());
+            if (table.node(node.id()) == null) {
+                continue;
+            }
+            try {
+                all.add(node.stats());
+            } catch (MemberUnavailableException notAnswering) {
+                // dying or cut off: the membership will say so; its counters are not part of this snapshot
+            }
         }
-        SlotTable table = table();
         return new GridStats(table.epoch(), all, control.migrationStats(), table.lostSlots());
     }
 

@@ -249,6 +249,8 @@ class FailoverModelTest {
                     + " slots of the dead: " + deadSlots + ", lost: " + grid.table().lostSlots().length + ", copies missing: "
                     + grid.table().replicas().holes());
 
+            assertThat(grid.stats().nodes()).as("stats after the deaths: the survivors")
+                    .extracting(NodeStats::nodeName).containsExactlyInAnyOrderElementsOf(entries);
             GridMap<String, String> check = grid.node(entries.get(0)).map("kv");
             List<String> wrong = new ArrayList<>();
             int lostKeys = 0;
