@@ -139,14 +139,22 @@ final class MemberReplicas {
         } else {
             copy = copies.get(slot);
         }
+        SlotTable view = null;
         if (copy == null) {
-            SlotTable known = member.table();
-            if (!known.replicas().isBackup(slot, member.id()) && known.ownerOf(slot) == batch.owner()) {
-                return new ReplicaRequest.Retired(slot, known.epoch()); // the sender's table is older, or this is a refusal
+            // adopt() drops a copy before it installs the table that dropped it, both under the table lock: read
+            // them under it too, or a copy just dropped would be answered from the older table that still lists it
+            synchronized (member) {
+                copy = copies.get(slot);
+                view = member.table();
+            }
+        }
+        if (copy == null) {
+            if (!view.replicas().isBackup(slot, member.id()) && view.ownerOf(slot) == batch.owner()) {
+                return new ReplicaRequest.Retired(slot, view.epoch()); // the sender's table is older, or this is a refusal
             }
             return refused(slot, -1, member.name() + " holds no copy of slot " + slot + " (its table at epoch "
-                    + known.epoch() + " names owner " + known.ownerOf(slot) + ", backups "
-                    + java.util.Arrays.toString(known.replicas().backupsOf(slot)) + ")");
+                    + view.epoch() + " names owner " + view.ownerOf(slot) + ", backups "
+                    + java.util.Arrays.toString(view.replicas().backupsOf(slot)) + ")");
         }
         synchronized (copy) {
             if (copy.broken != null) {
