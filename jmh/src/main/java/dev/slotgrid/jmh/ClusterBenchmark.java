@@ -63,6 +63,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * java @jmh/target/jvm.flags -jar jmh/target/benchmarks.jar ClusterBenchmark -rf json -rff cluster.json
  * </pre>
+ *
+ * What a backup costs, both grids at 0, 1 and 2 synchronous copies:
+ * {@code ... ClusterBenchmark -p impl=slotgrid,hazelcast -p backups=0,1,2}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -81,6 +84,13 @@ public class ClusterBenchmark {
     /** {@code slotgrid} (3 clustered members), {@code hazelcast} (3 members), {@code tcp-pingpong} (the floor). */
     @Param({"tcp-pingpong", "slotgrid", "hazelcast"})
     public String impl;
+
+    /**
+     * Synchronous backups per slot (SlotGrid) or partition (Hazelcast's {@code backup-count}); both
+     * default to 1. {@code -p backups=0,1,2} measures what a copy costs.
+     */
+    @Param({"1"})
+    public int backups;
 
     private final List<ChildJvm> children = new ArrayList<>();
     private SlotGrid grid;
@@ -117,11 +127,12 @@ public class ClusterBenchmark {
         int[] ports = freePorts(3);
         String cluster = "jmh-" + UUID.randomUUID();
         grid = SlotGrid.cluster().clusterName(cluster).memberName("bench").secret(SECRET)
-                .membershipPort(ports[0]).seeds("127.0.0.1:" + ports[0]).maxMigrationsInFlight(8).jmx(false).start();
+                .membershipPort(ports[0]).seeds("127.0.0.1:" + ports[0]).maxMigrationsInFlight(8).backups(backups)
+                .jmx(false).start();
         for (int i = 1; i < 3; i++) {
             children.add(ChildJvm.start("member-" + i, dev.slotgrid.MemberLauncher.class, List.of("--name", "m" + i,
                     "--cluster", cluster, "--port", Integer.toString(ports[i]), "--seeds",
-                    "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[i]), 180));
+                    "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[i], "--backups", Integer.toString(backups)), 180));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
         while (!settled(grid.table(), 3)) {
@@ -157,9 +168,9 @@ public class ClusterBenchmark {
     private void startHazelcast() {
         int[] ports = freePorts(3);
         String cluster = "jmh-hz-" + UUID.randomUUID();
-        hazelcast = Hazelcast.newHazelcastInstance(HazelcastTarget.memberConfig(cluster, ports[0], ports));
+        hazelcast = Hazelcast.newHazelcastInstance(HazelcastMemberMain.config(cluster, ports[0], backups, ports));
         for (int i = 1; i < 3; i++) {
-            List<String> args = new ArrayList<>(List.of(cluster, Integer.toString(ports[i])));
+            List<String> args = new ArrayList<>(List.of(cluster, Integer.toString(ports[i]), Integer.toString(backups)));
             for (int port : ports) {
                 args.add(Integer.toString(port));
             }

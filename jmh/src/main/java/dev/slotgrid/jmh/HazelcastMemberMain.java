@@ -1,12 +1,13 @@
 package dev.slotgrid.jmh;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 
 /**
  * A Hazelcast 5.7 member in a process of its own, for {@link ClusterBenchmark}'s Hazelcast
- * topology: {@code HazelcastMemberMain CLUSTER_NAME PORT SEED_PORT...}; prints {@code READY} once
+ * topology: {@code HazelcastMemberMain CLUSTER_NAME PORT BACKUPS SEED_PORT...}; prints {@code READY} once
  * started and shuts down at the end of its standard input.
  */
 public final class HazelcastMemberMain {
@@ -16,11 +17,12 @@ public final class HazelcastMemberMain {
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[1]);
-        int[] seeds = new int[args.length - 2];
-        for (int i = 2; i < args.length; i++) {
-            seeds[i - 2] = Integer.parseInt(args[i]);
+        int backups = Integer.parseInt(args[2]);
+        int[] seeds = new int[args.length - 3];
+        for (int i = 3; i < args.length; i++) {
+            seeds[i - 3] = Integer.parseInt(args[i]);
         }
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(HazelcastTarget.memberConfig(args[0], port, seeds));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config(args[0], port, backups, seeds));
         System.out.println("READY hazelcast port=" + port);
         System.out.flush();
         while (System.in.read() >= 0) {
@@ -28,5 +30,12 @@ public final class HazelcastMemberMain {
         }
         member.shutdown();
         System.exit(0);
+    }
+
+    /** A member of the benchmark's Hazelcast cluster, its maps with {@code backups} synchronous backups. */
+    static Config config(String clusterName, int port, int backups, int[] seedPorts) {
+        Config config = HazelcastTarget.memberConfig(clusterName, port, seedPorts);
+        config.getMapConfig("default").setBackupCount(backups).setAsyncBackupCount(0);
+        return config;
     }
 }
