@@ -10,8 +10,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * A member that adopts tables late must not lose a copy made while it lagged. The interleaving of
- * a CI failure of {@link MultiProcessClusterTest}, replayed step by step: member B holds a listed
+ * A member that adopts tables late must not lose a copy made while it lagged. An interleaving found
+ * while looking into a CI failure of {@link MultiProcessClusterTest} (whose cause was another race,
+ * see {@code MemberReplicas.apply}), replayed step by step: member B holds a listed
  * copy of a slot; the coordinator moves that copy to C (table T1) and, before B has adopted T1,
  * has the owner make a new copy on B again (planned from T1) and lists it (T2). B then adopts T1,
  * which does not list it, and T2, which does. B's copy must be the new one, whole, so the owner's
