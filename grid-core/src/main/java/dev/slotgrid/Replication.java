@@ -81,6 +81,12 @@ final class Replication {
     private final List<Joining> joining = new ArrayList<>(2);
     /** What the last batch sent came to ({@code null}: applied by every backup); under {@code draining}. */
     private RuntimeException lastOutcome;
+    /**
+     * Set by the drainer before it polls writers' keys and cleared once that batch is answered: a
+     * write between the queue and its confirmation. Unlike {@code draining}, a copy's snapshot batch
+     * (which changes no value here) does not set it, so reads need not wait for a copy being made.
+     */
+    private volatile boolean shippingWrites;
 
     Replication(Member member, SlotStore store) {
         this.member = member;
@@ -121,14 +127,14 @@ final class Replication {
 
     /**
      * Whether every write applied to the slot so far has been shipped: no writer inside the slot's
-     * admission, nothing queued, no batch in flight. A read that finds the slot settled after it
+     * admission, nothing queued, no writers' batch in flight (a copy's snapshot batch may be). A read that finds the slot settled after it
      * read may return what it read; otherwise it may have seen a write the backups do not hold yet
      * (which a promotion would lose), and waits ({@link #awaitEarlierWrites}). The checks follow a
      * write's own path (inside, then queued, then in flight, then shipped), so a write the read saw
      * cannot pass from one to the next unseen. Cost: three volatile reads.
      */
     boolean settled() {
-        return store.writersInside() == 0 && queue.isEmpty() && !draining.get();
+        return store.writersInside() == 0 && queue.isEmpty() && !shippingWrites;
     }
 
     /**
@@ -268,11 +274,13 @@ final class Replication {
 
     private void shipQueued() {
         for (;;) {
+            shippingWrites = true; // before the poll: a key is in the queue or in a batch flagged here, never neither
             List<Pending> batch = new ArrayList<>();
             for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null;) {
                 batch.add(p);
             }
             if (batch.isEmpty()) {
+                shippingWrites = false;
                 return;
             }
             Set<MapKey> seen = new HashSet<>();
@@ -295,6 +303,7 @@ final class Replication {
                 p.failure = failure;
                 p.shipped = true; // after failure: a writer reads shipped, then failure
             }
+            shippingWrites = false;
         }
     }
 
