@@ -30,13 +30,7 @@ class LateTableAdoptionTest {
             int owner = grid.node("node-0").id();
             int lagging = grid.node("node-1").id();
             int other = grid.node("node-2").id();
-            int slot = -1;
-            for (int s = 0; s < SlotTable.SLOTS && slot < 0; s++) {
-                if (grid.table().ownerOf(s) == owner && grid.table().replicas().isBackup(s, lagging)) {
-                    slot = s;
-                }
-            }
-            assertThat(slot).as("a slot of node-0 backed up on node-1").isNotNegative();
+            int slot = SlotKeys.slotOwnedAndBackedUp(grid, "node-0", "node-1");
             String key = "{" + SlotKeys.tagForSlot(slot) + "}:k";
             GridMap<String, String> map = grid.node("node-2").map("kv");
             map.put(key, "before");

@@ -3,7 +3,6 @@ package dev.slotgrid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slotgrid.History.Op;
-import dev.slotgrid.slot.SlotTable;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +37,7 @@ class ReadsBeforeFailoverTest {
     private static void readDuringAHeldWrite_thenFailover(SlotGridBuilder builder) throws Exception {
         FaultInjector faults = new FaultInjector();
         try (SlotGrid grid = builder.nodes(3).jmx(false).backups(1).faults(faults).build()) {
-            int owner = grid.node("node-0").id();
-            int backup = grid.node("node-1").id();
-            int slot = -1;
-            for (int s = 0; s < SlotTable.SLOTS && slot < 0; s++) {
-                if (grid.table().ownerOf(s) == owner && grid.table().replicas().isBackup(s, backup)) {
-                    slot = s;
-                }
-            }
-            assertThat(slot).as("a slot of node-0 backed up on node-1").isNotNegative();
+            int slot = SlotKeys.slotOwnedAndBackedUp(grid, "node-0", "node-1");
             String key = "{" + SlotKeys.tagForSlot(slot) + "}:k";
             GridMap<String, String> viaNode2 = grid.node("node-2").map("kv");
             History history = new History();

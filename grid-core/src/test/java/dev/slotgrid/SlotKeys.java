@@ -32,6 +32,19 @@ final class SlotKeys {
         return tags;
     }
 
+    /** The first slot that {@code owner} owns and {@code backup} holds a copy of, in the grid's table now. */
+    static int slotOwnedAndBackedUp(SlotGrid grid, String owner, String backup) {
+        dev.slotgrid.slot.SlotTable table = grid.table();
+        int ownerId = grid.node(owner).id();
+        int backupId = grid.node(backup).id();
+        for (int slot = 0; slot < dev.slotgrid.slot.SlotTable.SLOTS; slot++) {
+            if (table.ownerOf(slot) == ownerId && table.replicas().isBackup(slot, backupId)) {
+                return slot;
+            }
+        }
+        throw new AssertionError("no slot of " + owner + " backed up on " + backup + " in " + table);
+    }
+
     /** A hash-tag text whose slot is {@code slot}. */
     static String tagForSlot(int slot) {
         for (int i = 0;; i++) {
