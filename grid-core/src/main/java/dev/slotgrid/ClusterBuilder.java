@@ -340,6 +340,24 @@ public final class ClusterBuilder {
     }
 
     /**
+     * Injects faults into what this member sends to the others (for tests of failure handling): the
+     * injector's rules, and its {@link FaultInjector#partition partitions}, which cut off this member
+     * by name. Several members of one test may share one injector. The membership (Hazelcast) is not
+     * affected: a partition here cuts the data plane only.
+     *
+     * @param injector the rules
+     * @return this builder
+     */
+    public ClusterBuilder faults(FaultInjector injector) {
+        grid.faults(injector);
+        return this;
+    }
+
+    FaultInjector faults() {
+        return grid.faults;
+    }
+
+    /**
      * Whether to register MBeans (default on).
      *
      * @param enabled whether to register

@@ -73,6 +73,8 @@ final class ClusteredMember {
     private final AdoptedTables adopted = new AdoptedTables();
     /** Whether the last reconcile found no quorum (logged on the change only). */
     private boolean withoutQuorum;
+    /** Confirmations of this member by a majority of its table's members: it serves its slots only with them. */
+    private final MajorityLease lease;
 
     private ClusteredMember(ClusterBuilder builder) {
         this.settings = builder.settings();
@@ -83,7 +85,14 @@ final class ClusteredMember {
                 new InetSocketAddress(settings.bindAddress(), settings.dataPort()), settings.maxFrameBytes(),
                 settings.callTimeout().toNanos(), settings.spinWait().toNanos(), settings.maxInFlight(),
                 this::addressOf, NetworkTransport::timeoutFor);
-        this.cluster = new Cluster(builder.gridName(), config, names -> transport);
+        FaultInjector faults = builder.faults();
+        this.cluster = new Cluster(builder.gridName(), config, names -> faults == null ? transport
+                : new FaultyTransport(transport, faults, id -> nameOf(id, names), settings.memberName()));
+        this.lease = new MajorityLease(settings.memberName(), MajorityLease.forFailureTimeout(settings.failureTimeout()),
+                cluster.transport(), () -> {
+                    Member me = member;
+                    return me == null ? null : me.table();
+                }, System::nanoTime, true);
         this.changes = new MembershipChanges(cluster, transport, () -> member, addresses, incarnations, admitting,
                 draining);
         this.service = new CoordinatorService(cluster, draining, changes);
@@ -110,6 +119,7 @@ final class ClusteredMember {
                 }
             });
         } catch (RuntimeException e) {
+            lease.close();
             transport.close();
             events.shutdownNow();
             throw e;
@@ -171,6 +181,9 @@ final class ClusteredMember {
             return new CoordinatorRequest.MemberView(me == null ? null : me.table(),
                     peers.isEmpty() ? null : peers.get(0).name());
         }
+        if (request instanceof CoordinatorRequest.LeaseProbe probe) {
+            return confirms(probe.member(), probe.id());
+        }
         if (request instanceof CoordinatorRequest coordinatorRequest) {
             ControlParts parts = role;
             if (parts == null) {
@@ -183,6 +196,28 @@ final class ClusteredMember {
             throw new MemberUnavailableException("member '" + settings.memberName() + "' is not admitted yet");
         }
         return me.handle(request);
+    }
+
+    /** A member's name as this member's table has it (the grid's registry knows only this process's member). */
+    private String nameOf(int id, java.util.function.IntFunction<String> registered) {
+        Member me = member;
+        NodeInfo node = me == null ? null : me.table().node(id);
+        return node != null ? node.name() : registered.apply(id);
+    }
+
+    /**
+     * Whether this member vouches for another's lease: it is a member itself, its table lists the
+     * other under that id, and its membership sees it (a member the membership lost is about to be declared dead).
+     */
+    private boolean confirms(String asker, int id) {
+        Member me = member;
+        HazelcastMembership view = membership;
+        if (me == null || view == null || expelled != null || stopping) {
+            return false;
+        }
+        NodeInfo listed = me.table().node(id);
+        return listed != null && listed.name().equals(asker)
+                && view.members().stream().anyMatch(p -> p.name().equals(asker));
     }
 
     /** The coordinator's admission of this member: it starts serving with the id and table given. */
@@ -198,7 +233,7 @@ final class ClusteredMember {
             expel(why);
             throw new MemberUnavailableException(why);
         }
-        Member me = new Member(admit.info(), cluster.config(), admit.table(), transport, client);
+        Member me = new Member(admit.info(), cluster.config(), admit.table(), cluster.transport(), client, lease);
         me.onTable(table -> followTable(me, table));
         transport.bind(admit.info().id(), this::handle);
         cluster.register(new GridNode(cluster, me));
@@ -336,7 +371,7 @@ final class ClusteredMember {
         if (controlSettings.backups() > 0) { // ranks without copies yet: the repair fills them as members join
             initial = dev.slotgrid.slot.ReplicaPlanner.plan(initial, List.of(me), controlSettings.backups()).target();
         }
-        Member founder = new Member(me, cluster.config(), initial, transport, client);
+        Member founder = new Member(me, cluster.config(), initial, cluster.transport(), client, lease);
         founder.onTable(table -> followTable(founder, table));
         transport.bind(me.id(), this::handle);
         cluster.register(new GridNode(cluster, founder));
@@ -455,7 +490,7 @@ final class ClusteredMember {
     String view() {
         Member me = member;
         return "epoch=" + (me == null ? -1 : me.table().epoch()) + " coordinator=" + (role != null) + " expelled="
-                + (expelled != null) + " tables=" + adopted;
+                + (expelled != null) + " majority=" + lease.holds() + " tables=" + adopted;
     }
 
     private String expulsion(Member me, String evidence) {
@@ -542,6 +577,7 @@ final class ClusteredMember {
 
     private void stop(String why) {
         stopping = true;
+        lease.close();
         ControlParts parts = role;
         if (parts != null) {
             parts.close();
@@ -563,6 +599,7 @@ final class ClusteredMember {
     /** For tests of a crash: stops the membership at once, as if the process died. */
     void crashMembership() {
         stopping = true;
+        lease.close();
         membership.stop(false);
         transport.close();
     }

@@ -15,7 +15,7 @@ sealed interface CoordinatorRequest extends Request permits CoordinatorRequest.A
         CoordinatorRequest.Rebalance, CoordinatorRequest.DeclareMergeable, CoordinatorRequest.NearCache,
         CoordinatorRequest.Salt, CoordinatorRequest.Pin, CoordinatorRequest.Unpin, CoordinatorRequest.HotKeyStatsQuery,
         CoordinatorRequest.IndexStatsQuery, CoordinatorRequest.VerifyIndex, CoordinatorRequest.Leave,
-        CoordinatorRequest.AcknowledgeLost, CoordinatorRequest.MemberState {
+        CoordinatorRequest.AcknowledgeLost, CoordinatorRequest.MemberState, CoordinatorRequest.LeaseProbe {
 
     /** Coordinator to a member that joins: its id, and the table to start from. Replies {@code null}. */
     record Admit(NodeInfo info, SlotTable table) implements CoordinatorRequest {
@@ -101,6 +101,18 @@ sealed interface CoordinatorRequest extends Request permits CoordinatorRequest.A
      * not coordinate, too.
      */
     record MemberState() implements CoordinatorRequest {
+    }
+
+    /**
+     * Asked of every member of its table by a member renewing its {@link MajorityLease}: replies
+     * {@code Boolean.TRUE} if the member asked lists the asker, by that name and id, in its table and
+     * its membership sees it, else {@code FALSE} (a new member of the same name does not vouch for an
+     * old one). Answered by every member.
+     */
+    record LeaseProbe(String member, int id) implements CoordinatorRequest {
+        public LeaseProbe {
+            java.util.Objects.requireNonNull(member, "member must not be null");
+        }
     }
 
     /**

@@ -1,23 +1,43 @@
 package dev.slotgrid;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
  * A binding that applies a {@link FaultInjector}'s rules to every request, then hands it to the
- * binding it wraps. A member's name is looked up when a rule exists.
+ * binding it wraps. A member's name is looked up when a rule exists. A clustered member's
+ * transport knows its own name (the sender of everything it sends), so partitions apply to it.
  */
 final class FaultyTransport implements Transport {
 
     private final Transport delegate;
     private final FaultInjector faults;
     private final IntFunction<String> memberName;
+    /** The member that sends everything through this transport; {@code null} for an embedded grid's shared one. */
+    private final String sender;
 
     FaultyTransport(Transport delegate, FaultInjector faults, IntFunction<String> memberName) {
+        this(delegate, faults, memberName, null);
+    }
+
+    FaultyTransport(Transport delegate, FaultInjector faults, IntFunction<String> memberName, String sender) {
         this.delegate = delegate;
         this.faults = faults;
         this.memberName = memberName;
+        this.sender = sender;
+    }
+
+    /** Throws if a partition cuts this transport's member off from the receiver. */
+    private void crossing(int memberId, Request request) {
+        if (sender != null) {
+            String receiver = memberName.apply(memberId);
+            if (!sender.equals(receiver) && faults.cut(sender, receiver)) {
+                throw new MemberUnavailableException("member '" + receiver + "' could not be reached from '" + sender
+                        + "' for " + request.getClass().getSimpleName() + ": a partition made by fault injection cuts them off");
+            }
+        }
     }
 
     @Override
@@ -32,6 +52,8 @@ final class FaultyTransport implements Transport {
         for (FaultInjector.Rule rule : rules) {
             if (rule.drop()) {
                 drop = true;
+            } else if (rule.duplicateAfterNanos() >= 0) {
+                continue; // after the delivery: duplicateLater
             } else {
                 long end = System.nanoTime() + rule.delayNanos();
                 for (long left = rule.delayNanos(); left > 0 && !Thread.currentThread().isInterrupted();
@@ -41,6 +63,21 @@ final class FaultyTransport implements Transport {
             }
         }
         return drop;
+    }
+
+    /** Delivers the request again after each matching duplicate rule's delay; the answers are dropped. */
+    private void duplicateLater(int memberId, Request request) {
+        for (FaultInjector.Rule rule : faults.matching(memberName.apply(memberId), request)) {
+            if (rule.duplicateAfterNanos() >= 0) {
+                CompletableFuture.delayedExecutor(rule.duplicateAfterNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+                    try {
+                        delegate.send(memberId, request);
+                    } catch (RuntimeException ignored) {
+                        // the duplicate's fate is not the sender's concern
+                    }
+                });
+            }
+        }
     }
 
     private static Object lost(int memberId, Request request) {
@@ -53,17 +90,27 @@ final class FaultyTransport implements Transport {
 
     @Override
     public Object call(int memberId, Request request) {
+        crossing(memberId, request);
         if (dropped(memberId, request)) {
             return lost(memberId, request);
         }
-        return delegate.call(memberId, request);
+        try {
+            return delegate.call(memberId, request);
+        } finally {
+            duplicateLater(memberId, request);
+        }
     }
 
     @Override
     public CompletableFuture<Object> send(int memberId, Request request) {
         try {
-            return dropped(memberId, request) ? CompletableFuture.completedFuture(lost(memberId, request))
-                    : delegate.send(memberId, request);
+            crossing(memberId, request);
+            if (dropped(memberId, request)) {
+                return CompletableFuture.completedFuture(lost(memberId, request));
+            }
+            CompletableFuture<Object> reply = delegate.send(memberId, request);
+            duplicateLater(memberId, request);
+            return reply;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

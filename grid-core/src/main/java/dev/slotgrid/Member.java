@@ -41,10 +41,19 @@ final class Member implements Transport.Endpoint {
     private final MemberReplicas replicas;
     private volatile SlotTable table;
     private volatile boolean left;
+    /** {@code null} in an embedded grid; a clustered member serves reads and writes only while it holds. */
+    private final MajorityLease lease;
     /** Told of each table this member adopts (a clustered member keeps its view of the others to it). */
     private volatile java.util.function.Consumer<SlotTable> tableListener;
 
     Member(NodeInfo info, GridConfig config, SlotTable initial, Transport transport, Coordinator coordinator) {
+        this(info, config, initial, transport, coordinator, null);
+    }
+
+    /** @param lease what lets a clustered member serve ({@code null}: an embedded grid's member, always) */
+    Member(NodeInfo info, GridConfig config, SlotTable initial, Transport transport, Coordinator coordinator,
+            MajorityLease lease) {
+        this.lease = lease;
         this.info = info;
         this.config = config;
         this.table = initial;
@@ -133,6 +142,9 @@ final class Member implements Transport.Endpoint {
             return indexes.handle(index);
         }
         if (request instanceof QueryRequest query) {
+            if (lease != null && !left && !lease.holds()) {
+                majorityConfirms(null, true);
+            }
             return MemberQueries.scan(this, query);
         }
         if (request instanceof HotKeyRequest hot) {
@@ -161,7 +173,8 @@ final class Member implements Transport.Endpoint {
      *   <li>a write routed with an epoch older than the slot's last change here: {@link Reply.Fenced};
      *   <li>the slot not served here (never was, importing, or forwarded): {@link Reply.Moved} naming
      *       the owner this member knows, or {@link Reply.TryAgain} if this member's table already
-     *       names itself but the handover has not reached the store yet.
+     *       names itself but the handover has not reached the store yet;
+     *   <li>a clustered member that no majority confirms: {@link NoMajorityException}, thrown.
      * </ul>
      */
     @Override
@@ -174,6 +187,29 @@ final class Member implements Transport.Endpoint {
         return execute(read, false);
     }
 
+    /**
+     * Whether a clustered member may serve a slot's data now: {@code true}, or {@link NoMajorityException}
+     * if no majority confirms it; {@code false} (not served now) only when it may not wait for a probe
+     * round. A store that does not serve (importing, forwarded) answers without it: MOVED needs no lease.
+     *
+     * @param store the slot's store; {@code null} for a query fragment over every slot served here
+     */
+    private boolean majorityConfirms(SlotStore store, boolean mayWait) {
+        if (lease == null || (store != null && !SlotStore.readable(store.state())) || lease.holds()) {
+            return true;
+        }
+        if (!mayWait) {
+            return false;
+        }
+        try {
+            lease.require();
+        } catch (NoMajorityException refused) {
+            stats.refusedWithoutMajority.increment();
+            throw refused;
+        }
+        return true;
+    }
+
     private Object execute(KeyRequest request, boolean mayWait) {
         int slot = request.slot();
         SlotStore store = stores.get(slot);
@@ -181,6 +217,9 @@ final class Member implements Transport.Endpoint {
         if (!op.isWrite()) {
             if (store == null) {
                 return redirect(Route.MOVED, slot, null);
+            }
+            if (!majorityConfirms(store, mayWait)) {
+                return MUST_WAIT; // the pool waits for a probe round, or refuses
             }
             if (trackReaders && !store.enterRead()) {
                 return redirect(Route.MOVED, slot, store);
@@ -216,6 +255,7 @@ final class Member implements Transport.Endpoint {
         if (store == null) {
             return redirect(Route.MOVED, slot, null);
         }
+        majorityConfirms(store, true);
         int admission = store.tryEnter(request.epoch());
         if (admission != SlotStore.ADMITTED) {
             return redirect(ROUTES[admission], slot, store);
@@ -280,11 +320,12 @@ final class Member implements Transport.Endpoint {
     public Object get(int mapId, int slot, long epoch, Object key, int flags) {
         SlotStore store = stores.get(slot);
         if (store == null || trackReaders) {
-            return execute(new KeyRequest.Get(mapId, slot, epoch, key, flags));
+            return execute(new KeyRequest.Get(mapId, slot, epoch, key, flags), true);
         }
         if (!SlotStore.readable(store.state())) {
             return redirect(Route.MOVED, slot, store);
         }
+        majorityConfirms(store, true);
         ConcurrentMap<Object, Object> map = store.readMap(mapId);
         Object result = map == null ? null : map.get(key);
         Replication stream = store.replication();
@@ -308,6 +349,7 @@ final class Member implements Transport.Endpoint {
         if (store == null) {
             return redirect(Route.MOVED, slot, null);
         }
+        majorityConfirms(store, true);
         int admission = store.tryEnter(epoch);
         if (admission != SlotStore.ADMITTED) {
             return redirect(ROUTES[admission], slot, store);
@@ -342,7 +384,7 @@ final class Member implements Transport.Endpoint {
         Object[] keys = batch.keys();
         Object[] results = new Object[keys.length];
         for (int i = 0; i < keys.length; i++) {
-            Object result = execute(batch.single(i));
+            Object result = execute(batch.single(i), true);
             results[i] = result instanceof Reply ? new Reply.Reroute() : result;
         }
         return results;
@@ -467,7 +509,8 @@ final class Member implements Transport.Endpoint {
             }
         }
         return new MemberStats(id(), name(), ops, entries, owned, stats.movedReplies.sum(), router.redirectsFollowed.sum(),
-                router.tryAgainRetries.sum(), stats.readsAwaitingBackups.sum(), stats.slotHeat());
+                router.tryAgainRetries.sum(), stats.readsAwaitingBackups.sum(),
+                stats.refusedWithoutMajority.sum(), stats.slotHeat());
     }
 
     /** Entries of one map in the slots this member serves. Weakly consistent. */

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       whole (the fence: a replaced owner cannot get a write confirmed);
  *   <li>a newer owner epoch: a new stream, which must start at batch 0 (the previous owner drained
  *       its stream before handing over, so the copy is what the new owner holds);
+ *   <li>a batch the copy already applied (a duplicate delivered again, late or not): ignored, and
+ *       answered as applied;
  *   <li>a batch out of order: refused, and the copy is broken.
  * </ul>
  * A batch marked {@code start} creates a fresh copy that begins at its number, in place of any
@@ -125,6 +127,15 @@ final class MemberReplicas {
             // dropped when this member adopts the newer one (which would drop this copy too if it
             // reused that one).
             synchronized (member) { // the table lock: adopt() replaces copies under it
+                Copy held = copies.get(slot);
+                if (held != null && held.owner == batch.owner() && held.epoch == batch.epoch()
+                        && held.planned == batch.planned() && alreadyApplied(held, batch)) {
+                    return null; // a late duplicate of the start: a fresh copy now would lose what followed it
+                }
+                if (held != null && held.planned > batch.planned()) {
+                    return refused(slot, -1, "a copy of slot " + slot + " planned from epoch " + held.planned
+                            + " is newer than this start, planned from " + batch.planned());
+                }
                 SlotTable known = member.table();
                 if (known.ownerOf(slot) == member.id()
                         || known.ownerOf(slot) != batch.owner() && known.epoch() > batch.epoch()) {
@@ -178,6 +189,9 @@ final class MemberReplicas {
                 copy.epoch = batch.epoch();
                 copy.nextSeq = 0;
             }
+            if (batch.epoch() == copy.epoch && alreadyApplied(copy, batch)) {
+                return null; // a duplicate (a retry, or a late copy of a batch): applied once, in its order
+            }
             if (batch.seq() != copy.nextSeq) {
                 copy.broken = "batch " + batch.seq() + " came when " + copy.nextSeq + " was due";
                 return refused(slot, copy.epoch, copy.broken);
@@ -199,6 +213,13 @@ final class MemberReplicas {
             }
         }
         return null;
+    }
+
+    /** Whether the copy is past the batch's place in its stream. Under the copy's or the table lock. */
+    private static boolean alreadyApplied(Copy copy, ReplicaRequest.Apply batch) {
+        synchronized (copy) {
+            return copy.broken == null && batch.seq() < copy.nextSeq;
+        }
     }
 
     private static ReplicaRequest.Refused refused(int slot, long epoch, String why) {

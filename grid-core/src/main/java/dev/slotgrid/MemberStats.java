@@ -7,7 +7,7 @@ import java.util.EnumMap;
  * {@link NodeStats} by the caller.
  */
 record MemberStats(int id, String name, long[] operations, long entries, int slotsOwned, long movedReplies,
-        long redirectsFollowed, long tryAgainRetries, long readsAwaitingBackups, long[] slotHeat) {
+        long redirectsFollowed, long tryAgainRetries, long readsAwaitingBackups, long refusedWithoutMajority, long[] slotHeat) {
 
     NodeStats toNodeStats() {
         EnumMap<OpType, Long> ops = new EnumMap<>(OpType.class);
@@ -15,6 +15,6 @@ record MemberStats(int id, String name, long[] operations, long entries, int slo
             ops.put(type, operations[type.ordinal()]);
         }
         return new NodeStats(id, name, ops, entries, slotsOwned, movedReplies, redirectsFollowed, tryAgainRetries,
-                readsAwaitingBackups, slotHeat);
+                readsAwaitingBackups, refusedWithoutMajority, slotHeat);
     }
 }

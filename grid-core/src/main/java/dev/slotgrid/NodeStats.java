@@ -23,10 +23,12 @@ public final class NodeStats {
     private final long redirectsFollowed;
     private final long tryAgainRetries;
     private final long readsAwaitingBackups;
+    private final long refusedWithoutMajority;
     private final long[] slotHeat;
 
     NodeStats(int nodeId, String nodeName, EnumMap<OpType, Long> operations, long entries, int slotsOwned,
-            long movedReplies, long redirectsFollowed, long tryAgainRetries, long readsAwaitingBackups, long[] slotHeat) {
+            long movedReplies, long redirectsFollowed, long tryAgainRetries, long readsAwaitingBackups, long refusedWithoutMajority,
+            long[] slotHeat) {
         this.nodeId = nodeId;
         this.nodeName = Objects.requireNonNull(nodeName);
         this.operations = operations;
@@ -36,6 +38,7 @@ public final class NodeStats {
         this.redirectsFollowed = redirectsFollowed;
         this.tryAgainRetries = tryAgainRetries;
         this.readsAwaitingBackups = readsAwaitingBackups;
+        this.refusedWithoutMajority = refusedWithoutMajority;
         this.slotHeat = slotHeat;
     }
 
@@ -123,6 +126,16 @@ public final class NodeStats {
     }
 
     /**
+     * Reads and writes this clustered node refused with {@link NoMajorityException} because no
+     * majority of its grid's members confirmed it (a split, a pause). Zero in an embedded grid.
+     *
+     * @return the count
+     */
+    public long refusedWithoutMajority() {
+        return refusedWithoutMajority;
+    }
+
+    /**
      * Operations per slot executed here: the node's heat map. An estimate: concurrent increments of
      * one slot may be lost (a benign race that keeps the counter free of atomic instructions).
      *
@@ -169,14 +182,15 @@ public final class NodeStats {
         }
         return new NodeStats(nodeId, nodeName, delta, entries, slotsOwned, movedReplies - earlier.movedReplies,
                 redirectsFollowed - earlier.redirectsFollowed, tryAgainRetries - earlier.tryAgainRetries,
-                readsAwaitingBackups - earlier.readsAwaitingBackups, heat);
+                readsAwaitingBackups - earlier.readsAwaitingBackups,
+                refusedWithoutMajority - earlier.refusedWithoutMajority, heat);
     }
 
     @Override
     public String toString() {
         return "NodeStats{" + nodeName + ": ops=" + operationsTotal() + ", entries=" + entries + ", slots=" + slotsOwned
                 + ", moved=" + movedReplies + ", redirects=" + redirectsFollowed + ", tryAgain=" + tryAgainRetries
-                + ", readsAwaitingBackups=" + readsAwaitingBackups
+                + ", readsAwaitingBackups=" + readsAwaitingBackups + ", refusedWithoutMajority=" + refusedWithoutMajority
                 + ", hottest=" + Arrays.toString(hottestSlots(3)) + "}";
     }
 }

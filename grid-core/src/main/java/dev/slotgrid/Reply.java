@@ -70,6 +70,8 @@ sealed interface Reply permits Reply.Moved, Reply.TryAgain, Reply.Fenced, Reply.
                     return new UniqueIndexViolationException(message, index, value);
                 case "dev.slotgrid.IndeterminateOperationException":
                     return new IndeterminateOperationException(message, null);
+                case "dev.slotgrid.NoMajorityException":
+                    return new NoMajorityException(message);
                 case "dev.slotgrid.MemberUnavailableException":
                     return new MemberUnavailableException(message);
                 case "dev.slotgrid.SlotLostException":

@@ -20,6 +20,7 @@ final class StatsRecorder {
     final LongAdder redirectsFollowed = new LongAdder();
     final LongAdder tryAgainRetries = new LongAdder();
     final LongAdder readsAwaitingBackups = new LongAdder();
+    final LongAdder refusedWithoutMajority = new LongAdder();
 
     StatsRecorder() {
         for (int i = 0; i < byType.length; i++) {

@@ -184,7 +184,7 @@ class MessageCodecTest {
         all.add(Reply.Failure.of(new IllegalStateException("boom")));
         all.add(Reply.Failure.of(new UniqueIndexViolationException("taken", "by-email", "ann@x.org")));
         all.add(new Reply.Reroute());
-        all.add(new MemberStats(1, "node-b", new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1_000, 5_461, 3, 4, 5, 6,
+        all.add(new MemberStats(1, "node-b", new long[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 1_000, 5_461, 3, 4, 5, 6, 2,
                 new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}));
         all.add(A);
         all.add(C);
@@ -213,6 +213,7 @@ class MessageCodecTest {
         all.add(new CoordinatorRequest.Leave(2));
         all.add(new CoordinatorRequest.AcknowledgeLost());
         all.add(new CoordinatorRequest.MemberState());
+        all.add(new CoordinatorRequest.LeaseProbe("b", 1));
         all.add(new CoordinatorRequest.NotCoordinator(0));
         all.add(new CoordinatorRequest.MemberView(SlotTable.initial(List.of(new NodeInfo(0, "a", 1))), "a"));
         all.add(new CoordinatorRequest.MemberView(null, null));
@@ -387,7 +388,7 @@ class MessageCodecTest {
                 new IndexRequest.InstallIndexes(8, List.of(new IndexRequest.IndexSpec(5, 8, "people", UNIQUE, 9, true))),
                 new QueryRequest.Fragment(List.of("k1"), List.of(2L), 2, 3, new int[] {2}, true),
                 new HotKeyRequest.HotKeys(List.of(new HotKey(3, "celebrity", 12.5, 0.5, 0.25))),
-                new MemberStats(1, "node-b", new long[] {1, 2}, 1_000, 5_461, 3, 4, 5, 6, new long[] {7}),
+                new MemberStats(1, "node-b", new long[] {1, 2}, 1_000, 5_461, 3, 4, 5, 6, 2, new long[] {7}),
                 Reply.Failure.of(new UniqueIndexViolationException("taken", "by-email", "ann@x.org")));
         for (Object message : messages) {
             byte[] bytes = CODEC.encode(message);
@@ -458,8 +459,8 @@ class MessageCodecTest {
     void aHostileLength_isRefusedBeforeItsArrayIsAllocated() {
         List<Object[]> emptyAndOne = List.of(
                 new Object[] {new ControlRequest.Slots(new int[0]), new ControlRequest.Slots(new int[1])},
-                new Object[] {new MemberStats(7, "n", new long[0], 0, 0, 0, 0, 0, 0, null),
-                        new MemberStats(7, "n", new long[1], 0, 0, 0, 0, 0, 0, null)},
+                new Object[] {new MemberStats(7, "n", new long[0], 0, 0, 0, 0, 0, 0, 0, null),
+                        new MemberStats(7, "n", new long[1], 0, 0, 0, 0, 0, 0, 0, null)},
                 new Object[] {new MigrationRequest.ImportEntries(7, 2, new Object[0], null),
                         new MigrationRequest.ImportEntries(7, 2, new Object[1], null)});
         for (Object[] pair : emptyAndOne) {
