@@ -220,10 +220,22 @@ final class HotKeyControl {
         return router.route(request.to(slot, table.epoch(), request.flags()), slot, false);
     }
 
-    /** Slots for parts {@code from .. from+count-1}, each on the next member in turn: distinct members while parts <= members. */
+    /**
+     * Slots for parts {@code from .. from+count-1}, each on the next member in turn: distinct members
+     * while parts <= members. Only members that own slots count: one just admitted owns none until
+     * its share moves in, and a dead one none once its slots were promoted.
+     */
     private int[] chooseSlots(Object key, int from, int count) {
+        if (count == 0) {
+            return new int[0];
+        }
         SlotTable table = cluster.table();
-        List<Integer> members = cluster.activeMemberIds();
+        List<Integer> members = new java.util.ArrayList<>(cluster.activeMemberIds());
+        members.removeIf(member -> table.slotCount(member) == 0);
+        if (members.isEmpty()) {
+            throw new IllegalStateException("no member owns a slot in table epoch " + table.epoch()
+                    + " to place the parts of a salted key on");
+        }
         int spread = Math.floorMod(key.hashCode(), members.size());
         int[] slots = new int[count];
         for (int i = 0; i < count; i++) {

@@ -198,6 +198,35 @@ class SaltedKeyGridTest {
         }
     }
 
+    /**
+     * A node that has just joined owns no slot until its share moves in (its migrations are held
+     * up here): salting meanwhile places the parts on the nodes that own slots. It divided by the
+     * new node's zero slots before (found by the soak right after a kill's replacement joined).
+     */
+    @Test
+    void salting_whileAJoinedNodeOwnsNoSlotYet_placesThePartsOnNodesThatOwnSlots() throws Exception {
+        FaultInjector faults = new FaultInjector();
+        faults.delay("node-3", FaultInjector.Kind.MIGRATION, java.time.Duration.ofSeconds(2));
+        try (SlotGrid grid = builder().nodes(3).jmx(false).faults(faults).build()) {
+            grid.declareMergeable("counters", "long-sum");
+            GridMap<String, Long> counters = grid.map("counters");
+            counters.add("likes", 5L);
+            java.util.concurrent.CompletableFuture<GridNode> joining = grid.addNode("node-3", 1);
+            int joined = grid.node("node-3").id();
+            assertThat(grid.table().slotCount(joined)).as("the new node's slots, its migrations held up").isZero();
+            grid.salt("counters", "likes", 4);
+            SaltedKey salt = saltOf(grid, "counters", "likes");
+            for (int part = 0; part < 4; part++) {
+                assertThat(grid.table().ownerOf(salt.partSlot(part))).as("owner of part %d", part).isNotEqualTo(joined);
+            }
+            counters.add("likes", 1L);
+            assertThat(counters.get("likes")).isEqualTo(6L);
+            faults.clear();
+            joining.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(counters.get("likes")).isEqualTo(6L);
+        }
+    }
+
     @Test
     void aWriteOtherThanMerge_foldsTheKeyBackFirst_andSetsTheWholeValue() {
         try (SlotGrid grid = grid()) {
